@@ -1,0 +1,193 @@
+// The HTTP figures on one database: the real server and the bare baseline server as child processes,
+// driven in turn (ror, bare, ror, bare…) by autocannon on loopback with the same requests.
+
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_CLIENTS } from '../server/demo-clients.js';
+import type { BenchOptions } from './args.js';
+import type { Recording } from './baseline-server.js';
+import { cacheDir } from './dataset.js';
+import { getToken, record } from './http.js';
+import { mergeLoads, runLoad, type LoadResult } from './load.js';
+import { readRss, sampleRss, startBaselineServer, startRorServer, type ServerProcess } from './processes.js';
+import { discoverReadPaths, discoverSearchValues, searchScenarios, type SearchScenario, type SearchValues } from './scenarios.js';
+import { makeRecord, type BenchRecord } from './stats.js';
+
+/** The demo client of each read profile 0..5. */
+export const PROFILE_CLIENTS = ['demo-public', 'demo-samu', 'demo-orientation', 'demo-ms', 'demo-ars', 'demo-dac'];
+const READ_CONNECTIONS = 16;
+const SEARCH_CONNECTIONS = [1, 16];
+const IDS_PER_TYPE = 40;
+const MiB = 1024 * 1024;
+
+export interface HttpBenchContext {
+  db: string;
+  dataset: string;
+  opts: BenchOptions;
+  log: (s: string) => void;
+}
+
+interface Pair {
+  ror: LoadResult;
+  bare: LoadResult;
+}
+
+export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: BenchRecord[]; notes: string[] }> {
+  const { opts, log, dataset } = ctx;
+  const records: BenchRecord[] = [];
+  const notes: string[] = [];
+  const recordingsFile = join(cacheDir, `recordings-${process.pid}.json`);
+  let ror: ServerProcess | undefined;
+  let bare: ServerProcess | undefined;
+  try {
+    log(`starting the server on ${ctx.db}…`);
+    ror = await startRorServer(ctx.db);
+    await new Promise((r) => setTimeout(r, 500));
+    const rssAtRest = readRss(ror.pid);
+
+    const auth: string[] = [];
+    for (const id of PROFILE_CLIENTS) {
+      const client = DEMO_CLIENTS.find((c) => c.id === id);
+      if (!client) throw new Error(`demo client ${id} is not defined`);
+      auth.push(`Bearer ${await getToken(ror.url, client.id, client.secret)}`);
+    }
+    const token = (p: number) => auth[p].slice('Bearer '.length);
+
+    log('finding ids and search values in the dataset…');
+    const readPaths: string[][] = [];
+    for (let p = 0; p < 6; p++) readPaths.push(await discoverReadPaths(ror.url, token(p), IDS_PER_TYPE));
+    const values: SearchValues = await discoverSearchValues(ror.url, token(1));
+    notes.push(`search values: département ${values.departement}, postcode ${values.postalCode}, specialty ${values.specialty}, near ${values.lat}|${values.lng}`);
+
+    log('recording the answers for the baseline server…');
+    const recordings: Recording[] = [];
+    for (let p = 0; p < 6; p++) {
+      const kept: string[] = [];
+      for (const path of readPaths[p]) {
+        const r = await record(ror.url, path, auth[p]);
+        if (r.status === 200) {
+          recordings.push(r);
+          kept.push(path);
+        }
+      }
+      readPaths[p] = kept;
+    }
+    const searches: SearchScenario[] = [];
+    for (const s of searchScenarios(values)) {
+      const answers = await Promise.all(opts.searchProfiles.map((p) => record(ror!.url, s.path, auth[p])));
+      const failed = answers.find((a) => a.status !== 200);
+      if (failed) {
+        const body = Buffer.from(failed.body, 'base64').toString().slice(0, 200);
+        records.push(makeRecord({ name: `search: ${s.name}`, value: null, unit: 'ms', dataset, note: `HTTP ${failed.status}, not measured: ${body}` }));
+        continue;
+      }
+      recordings.push(...answers);
+      searches.push(s);
+    }
+    writeFileSync(recordingsFile, JSON.stringify(recordings));
+    bare = await startBaselineServer(recordingsFile);
+
+    const rorPeak = sampleRss(ror.pid);
+    const barePeak = sampleRss(bare.pid);
+    const pair = async (paths: string[], authorization: string, connections: number, seconds: number): Promise<Pair> => {
+      const rounds: { ror: LoadResult[]; bare: LoadResult[] } = { ror: [], bare: [] };
+      for (let i = 0; i < opts.rounds; i++) {
+        rounds.ror.push(await runLoad({ url: ror!.url, paths, headers: { authorization }, connections, seconds }));
+        rounds.bare.push(await runLoad({ url: bare!.url, paths, headers: { authorization }, connections, seconds }));
+      }
+      const result = { ror: mergeLoads(rounds.ror), bare: mergeLoads(rounds.bare) };
+      if (result.ror.non2xx || result.ror.errors || result.ror.timeouts) {
+        notes.push(`${paths[0]}${paths.length > 1 ? ` (+${paths.length - 1})` : ''} as profile ${PROFILE_CLIENTS[auth.indexOf(authorization)]}: ${result.ror.non2xx} non-2xx, ${result.ror.errors} errors, ${result.ror.timeouts} timeouts`);
+      }
+      return result;
+    };
+
+    // Reads by id, every profile.
+    const readRps: number[] = [];
+    for (let p = 0; p < 6; p++) {
+      if (readPaths[p].length === 0) {
+        records.push(makeRecord({ name: 'read by id', value: null, unit: 'req/s', dataset, profile: p, note: 'no readable resource found' }));
+        continue;
+      }
+      log(`read by id, profile ${p} (${readPaths[p].length} ids)…`);
+      const r = await pair(readPaths[p], auth[p], READ_CONNECTIONS, opts.readSeconds);
+      readRps[p] = r.ror.rps;
+      records.push(
+        makeRecord({ name: `read by id (${READ_CONNECTIONS} conn)`, value: r.ror.rps, unit: 'req/s', baseline: r.bare.rps, dataset, profile: p, target: { on: 'ratio', op: '>=', bound: 0.5, text: 'ratio ≥ 0.5' } }),
+      );
+    }
+    records.push(
+      makeRecord({
+        name: 'view cost: read p0 / read p1',
+        value: readRps[0] ?? null,
+        unit: 'req/s',
+        baseline: readRps[1] ?? null,
+        dataset,
+        profile: 0,
+        target: { on: 'ratio', op: '>=', bound: 1 / 1.2, text: 'ratio ≥ 0.83 (1/1.2)' },
+      }),
+    );
+
+    // The typical searches, per profile, 1 and 16 connections.
+    for (const s of searches) {
+      const meanAt1 = new Map<number, number>();
+      for (const connections of SEARCH_CONNECTIONS) {
+        for (const p of opts.searchProfiles) {
+          log(`search "${s.name}", profile ${p}, ${connections} connection(s)…`);
+          const r = await pair([s.path], auth[p], connections, opts.searchSeconds);
+          const name = `search: ${s.name} (${connections} conn)`;
+          for (const pct of ['p50', 'p95', 'p99'] as const) {
+            const target = pct === 'p95' && connections === 1 && s.p95TargetMs ? { on: 'value' as const, op: '<=' as const, bound: s.p95TargetMs, text: `≤ ${s.p95TargetMs} ms` } : undefined;
+            records.push(makeRecord({ name: `${name} ${pct}`, value: r.ror.latency[pct], unit: 'ms', baseline: r.bare.latency[pct], dataset, profile: p, target }));
+          }
+          if (connections > 1) records.push(makeRecord({ name: `${name} throughput`, value: r.ror.rps, unit: 'req/s', baseline: r.bare.rps, dataset, profile: p }));
+          else meanAt1.set(p, r.ror.latency.mean);
+        }
+      }
+      if (meanAt1.has(0) && meanAt1.has(1)) {
+        records.push(
+          makeRecord({
+            name: `profile 0 cost: ${s.name} mean p0 / mean p1 (1 conn)`,
+            value: meanAt1.get(0)!,
+            unit: 'ms',
+            baseline: meanAt1.get(1)!,
+            dataset,
+            profile: 0,
+            target: { on: 'ratio', op: '<=', bound: 1.2, text: 'ratio ≤ 1.2' },
+          }),
+        );
+      }
+    }
+
+    const rssUnderLoad = rorPeak.stop();
+    const bareUnderLoad = barePeak.stop();
+    const mib = (x: number | null) => (x === null ? null : x / MiB);
+    records.push(makeRecord({ name: 'server RSS at rest', value: mib(rssAtRest), unit: 'MiB', dataset }));
+    records.push(makeRecord({ name: 'server RSS under load (peak)', value: mib(rssUnderLoad), unit: 'MiB', baseline: mib(bareUnderLoad), dataset }));
+
+    records.push(await probeCapacityPatch(ror.url, readPaths[1], dataset));
+    return { records, notes };
+  } finally {
+    await bare?.stop();
+    await ror?.stop();
+    rmSync(recordingsFile, { force: true });
+  }
+}
+
+/** The capacity update (write profile A) is measured only once `PATCH /fhir/Location/…` exists. The probe
+ * sends an empty FHIRPath Patch: a server with writes rejects it (400/403/422) and changes nothing. */
+async function probeCapacityPatch(base: string, profile1Paths: string[], dataset: string): Promise<BenchRecord> {
+  const name = 'capacity PATCH rate';
+  const location = profile1Paths.find((p) => p.startsWith('/fhir/Location/'));
+  if (!location) return makeRecord({ name, value: null, unit: 'req/s', dataset, note: 'no Location found to probe' });
+  const operator = DEMO_CLIENTS.find((c) => c.operator)!;
+  const token = await getToken(base, operator.id, operator.secret);
+  const res = await fetch(base + location, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({ resourceType: 'Parameters', parameter: [] }),
+  });
+  await res.arrayBuffer();
+  if (res.status === 404 || res.status === 405) return makeRecord({ name, value: null, unit: 'req/s', dataset, note: 'writes not implemented yet' });
+  return makeRecord({ name, value: null, unit: 'req/s', dataset, note: `PATCH answers ${res.status}: the write load phase is not in this benchmark yet` });
+}

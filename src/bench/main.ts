@@ -1,0 +1,104 @@
+// `npm run bench`: the benchmark of ror against bare baselines (see docs/benchmarks.md).
+
+import { execFile } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { openStore } from '../store/open.js';
+import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
+import { cacheDir, ensureDataset, type CachedDataset } from './dataset.js';
+import { runHttpBench } from './http-bench.js';
+import { importIntoFreshSqlite, rawInsert, timeLoad } from './import-rate.js';
+import { projectRoot, rorBin } from './processes.js';
+import { formatTable, writeReport, type BenchReport } from './report.js';
+import { makeRecord, type BenchRecord } from './stats.js';
+
+const run = promisify(execFile);
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+async function importFigures(ds: CachedDataset, label: string, store: 'sqlite' | 'postgres', opts: BenchOptions): Promise<BenchRecord[]> {
+  log(`import rate (${store}): loading ${ds.ndjson}…`);
+  const raw = await rawInsert(ds.ndjson, join(cacheDir, `raw-${process.pid}.db`));
+  const importTarget = { on: 'value' as const, op: '>=' as const, bound: 3000, text: '≥ 3,000 /s' };
+  if (store === 'sqlite') {
+    const real = await importIntoFreshSqlite(ds.ndjson, join(cacheDir, `import-${process.pid}.db`));
+    return [makeRecord({ name: 'import rate', value: real.perSecond, unit: 'resources/s', baseline: raw.perSecond, dataset: label, target: importTarget, note: `${real.resources} resources in ${real.seconds.toFixed(1)} s` })];
+  }
+  const pg = await openStore(opts.pgUrl);
+  try {
+    await pg.migrate();
+    const counts = await pg.countResources();
+    if (Object.values(counts).some((c) => c > 0)) {
+      return [makeRecord({ name: 'import rate', value: null, unit: 'resources/s', baseline: raw.perSecond, dataset: label, note: 'database not empty: a fresh import cannot be measured' })];
+    }
+    const real = await timeLoad(pg, ds.ndjson);
+    return [makeRecord({ name: 'import rate', value: real.perSecond, unit: 'resources/s', baseline: raw.perSecond, dataset: label, target: importTarget, note: `${real.resources} resources in ${real.seconds.toFixed(1)} s` })];
+  } finally {
+    await pg.close();
+  }
+}
+
+async function postgresAvailable(url: string): Promise<string | null> {
+  try {
+    const store = await openStore(url);
+    await store.close();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseBenchArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const started = Date.now();
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` },
+    options: { ...opts },
+    notes: [],
+    records: [],
+  };
+  const ds = await ensureDataset(opts.scale, opts.seed, log);
+  if (ds.generatedSeconds > 0) report.notes.push(`dataset generated in ${ds.generatedSeconds.toFixed(1)} s (cached for later runs)`);
+
+  const stores = opts.store === 'both' ? (['sqlite', 'postgres'] as const) : ([opts.store] as const);
+  for (const store of stores) {
+    const label = `${ds.name} (${store})`;
+    if (store === 'postgres') {
+      const why = await postgresAvailable(opts.pgUrl);
+      if (why) {
+        log(`postgres: unavailable (${why.split('\n')[0]})`);
+        report.notes.push('postgres: unavailable');
+        report.records.push(makeRecord({ name: 'postgres', value: null, unit: '', dataset: label, note: 'postgres: unavailable' }));
+        continue;
+      }
+    }
+    report.records.push(...(await importFigures(ds, label, store, opts)));
+    let db = ds.db;
+    if (store === 'postgres') {
+      // loads the dataset if the database is empty, and registers the demo clients
+      await run(process.execPath, [rorBin, 'demo', '--scale', opts.scale, '--seed', String(opts.seed), '--db', opts.pgUrl], { cwd: projectRoot, maxBuffer: 16 << 20 });
+      db = opts.pgUrl;
+    }
+    const http = await runHttpBench({ db, dataset: label, opts, log });
+    report.records.push(...http.records);
+    report.notes.push(...http.notes.map((n) => `${store}: ${n}`));
+  }
+
+  const file = join(projectRoot, 'bench', 'results.json');
+  writeReport(file, report);
+  process.stdout.write(formatTable(report.records) + '\n\n');
+  for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
+  process.stdout.write(
+    `\n${report.machine.nproc} × ${report.machine.cpu}, Node ${report.machine.node}; ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results.json\n`,
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+// Child processes of the benchmark: the real server (`node bin/ror.js serve`) and the bare baseline
+// server. Each is started, awaited until it prints its URL, measured (VmRSS) and stopped by its pid.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The project root (dist/bench/ or src/bench/ → two levels up). */
+export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const rorBin = join(projectRoot, 'bin', 'ror.js');
+
+/** Spawns `node args…` and resolves with the first URL that a stdout line matching `ready` carries. */
+export function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const stop = () => stopChild(child);
+  return new Promise<ServerProcess>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`timed out waiting for: node ${args.join(' ')}\n${stderr}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      stdout += d.toString();
+      const m = ready.exec(stdout);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ url: m[1].replace(/\/$/, ''), pid: child.pid!, child, stop });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${args.join(' ')} exited (${code ?? signal}) before it was ready:\n${stderr || stdout}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after 5 s if the child is still there. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The real server on a database, on a free loopback port. The logger is off by default in `serve`. */
+export function startRorServer(db: string): Promise<ServerProcess> {
+  return startProcess([rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], /serving .* on (http:\/\/[^\s]+?)\/fhir\s/);
+}
+
+export function startBaselineServer(recordingsFile: string): Promise<ServerProcess> {
+  const entry = fileURLToPath(new URL('./baseline-main.js', import.meta.url));
+  return startProcess([entry, recordingsFile], /listening (http:\/\/\S+)\s/);
+}
+
+/** Resident set size of a process in bytes (VmRSS of /proc/<pid>/status), or null off Linux. */
+export function readRss(pid: number): number | null {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s*kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` while running; `stop()` returns the peak seen. */
+export function sampleRss(pid: number, everyMs = 200): { stop(): number | null } {
+  let peak: number | null = readRss(pid);
+  const timer = setInterval(() => {
+    const rss = readRss(pid);
+    if (rss !== null && (peak === null || rss > peak)) peak = rss;
+  }, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const rss = readRss(pid);
+      if (rss !== null && (peak === null || rss > peak)) peak = rss;
+      return peak;
+    },
+  };
+}

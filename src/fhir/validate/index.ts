@@ -1,0 +1,1 @@
+export { validateResource, VALIDATED_TYPES } from './validate.js';

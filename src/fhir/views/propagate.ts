@@ -1,0 +1,135 @@
+// Re-renders resources inside one write transaction until every view is consistent with its
+// neighbours: sectors and sensitivity come from neighbours (policy-decisions §1, §4) and references to
+// resources that do not exist for a profile are removed from that profile's view (§4b).
+
+import { ALL_PROFILES, type Resource } from '../../policy/index.js';
+import type { StoredResource, StoreTx } from '../../store/contract.js';
+import { parseReference } from '../resource-types.js';
+import { resolveContext, storeNeighbourhood, type Neighbourhood } from './context.js';
+import { renderResource } from './render.js';
+
+/** Render order: what a resource's context reads from the index is rendered before it. */
+const ORDER: Record<string, number> = {
+  Organization: 0,
+  HealthcareService: 1,
+  Location: 2,
+  PractitionerRole: 3,
+  Practitioner: 4,
+  Task: 5,
+};
+
+const key = (type: string, id: string) => `${type}/${id}`;
+const MAX_ROUNDS = 4;
+
+/**
+ * Renders the given resources (and, when `withDependants`, those whose context depends on them), then
+ * fixes up referrers of resources that do not exist for every profile.
+ */
+export async function renderAll(tx: StoreTx, keys: Iterable<string>, now: number, withDependants: boolean): Promise<number> {
+  const nb = storeNeighbourhood(tx); // memoises raw resources only; existence is always read afresh
+  const pending = new Set(keys);
+  if (withDependants) {
+    for (const k of [...pending]) for (const d of await contextDependants(tx, nb, k)) pending.add(d);
+  }
+  let rendered = 0;
+  let round = new Set(pending);
+  for (let r = 0; r < MAX_ROUNDS && round.size > 0; r++) {
+    const sortedOrder = await renderOrder(nb, round);
+    const position = new Map(sortedOrder.map((k, i) => [k, i]));
+    const narrowed: { key: string; mask: number }[] = [];
+    for (const k of sortedOrder) {
+      const [type, id] = split(k);
+      const stored = await tx.readResource(type, id);
+      const result = await renderOne(tx, nb, stored, now);
+      rendered++;
+      if (result !== null && result !== ALL_PROFILES) narrowed.push({ key: k, mask: result });
+    }
+    const next = new Set<string>();
+    for (const { key: k, mask } of narrowed) {
+      const [type, id] = split(k);
+      for (const ref of await tx.referrers(type, id)) {
+        const rk = key(ref.type, ref.id);
+        // A referrer rendered after the target already saw the target's existence.
+        if (round.has(rk) && (position.get(rk) ?? -1) > (position.get(k) ?? -1)) continue;
+        const existence = await nb.existence(ref.type, ref.id);
+        if (existence !== null && (existence & ~mask) !== 0) next.add(rk);
+      }
+    }
+    round = next;
+  }
+  return rendered;
+}
+
+/** Renders one resource; returns the profiles it exists for, or null when deleted. */
+async function renderOne(tx: StoreTx, nb: Neighbourhood, stored: StoredResource | null, now: number): Promise<number | null> {
+  if (!stored) return null;
+  const current = await tx.readViewStates(stored.type, stored.id);
+  if (stored.body === null) {
+    const gone = current.filter((v) => v.body !== null).map((v) => ({ profile: v.profile, version: v.version + 1, lastUpdated: now, hash: 'absent', body: null }));
+    if (gone.length) await tx.write({ resource: stored, views: gone, index: [] });
+    return null;
+  }
+  const raw = JSON.parse(stored.body) as Resource;
+  const ctx = await resolveContext(nb, raw);
+  const outcome = renderResource(raw, ctx, current, now);
+  await tx.write({ resource: stored, views: outcome.changed, index: outcome.index });
+  return outcome.existence;
+}
+
+function split(k: string): [string, string] {
+  const i = k.indexOf('/');
+  return [k.slice(0, i), k.slice(i + 1)];
+}
+
+/** By type; Organizations with a parent first, so that an EJ's EGs are indexed before the EJ. */
+async function renderOrder(nb: Neighbourhood, keys: Set<string>): Promise<string[]> {
+  const ranked: [number, string][] = [];
+  for (const k of keys) {
+    const [type, id] = split(k);
+    let rank = (ORDER[type] ?? 9) * 2;
+    if (type === 'Organization' && !(await nb.resource(type, id) as any)?.partOf) rank += 1;
+    ranked.push([rank, k]);
+  }
+  return ranked.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+}
+
+/** Resources whose policy context reads this one (policy-decisions §1). */
+export async function contextDependants(tx: StoreTx, nb: Neighbourhood, k: string): Promise<string[]> {
+  const [type, id] = split(k);
+  const out: string[] = [];
+  const referrers = async (param: string, fromType: string) =>
+    (await tx.referrers(type, id, [param])).filter((r) => r.type === fromType).map((r) => key(r.type, r.id));
+  const resource = await nb.resource(type, id);
+  switch (type) {
+    case 'Organization': {
+      out.push(...(await referrers('partof', 'Organization')));
+      out.push(...(await referrers('organization', 'HealthcareService')));
+      out.push(...(await referrers('organization', 'Location')));
+      out.push(...(await referrers('organization', 'PractitionerRole')));
+      const parent = parseReference((resource as any)?.partOf?.reference);
+      if (parent) out.push(key(parent.type, parent.id));
+      break;
+    }
+    case 'HealthcareService': {
+      for (const loc of ((resource as any)?.location ?? []) as { reference?: string }[]) {
+        const t = parseReference(loc.reference);
+        if (t) out.push(key(t.type, t.id));
+      }
+      for (const role of await referrers('service', 'PractitionerRole')) {
+        out.push(role);
+        const r = await nb.resource('PractitionerRole', split(role)[1]);
+        const p = parseReference((r as any)?.practitioner?.reference);
+        if (p) out.push(key(p.type, p.id));
+      }
+      break;
+    }
+    case 'PractitionerRole': {
+      const p = parseReference((resource as any)?.practitioner?.reference);
+      if (p) out.push(key(p.type, p.id));
+      break;
+    }
+  }
+  return out;
+}
+
+export { ORDER as RENDER_ORDER };

@@ -1,0 +1,71 @@
+// Who is calling: the client registered for the token, its finalité (CU code) giving the tool's read
+// profile, narrowed to the end user's profile named by the Ror-* headers (policy-decisions §6).
+
+import { profileForUser, profileIncludes, type Profile } from '../../policy/index.js';
+import type { ClientRecord, Store } from '../../store/contract.js';
+import { FhirError } from '../../fhir/errors.js';
+import type { Caller } from '../../fhir/rest/types.js';
+import type { TokenClaims } from './tokens.js';
+
+/** OID and URL of TRE_R78 ProfilAccesReferentiel, the system of Ror-Profil-Utilisateur-Code. */
+const PROFILE_SYSTEMS = new Set([
+  '1.2.250.1.213.1.6.1.66',
+  'urn:oid:1.2.250.1.213.1.6.1.66',
+  'https://mos.esante.gouv.fr/NOS/TRE_R78-ProfilAccesReferentiel/FHIR/TRE-R78-ProfilAccesReferentiel',
+]);
+const CLIENT_CACHE_MS = 5_000;
+
+type Headers = Record<string, string | string[] | undefined>;
+const header = (h: Headers, name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export class CallerResolver {
+  private readonly clients = new Map<string, { client: ClientRecord | null; at: number }>();
+
+  constructor(private readonly store: Store) {}
+
+  private async client(id: string): Promise<ClientRecord | null> {
+    const hit = this.clients.get(id);
+    if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.client;
+    const client = await this.store.getClient(id);
+    this.clients.set(id, { client, at: Date.now() });
+    return client;
+  }
+
+  async resolve(claims: TokenClaims, headers: Headers): Promise<Caller> {
+    const client = await this.client(claims.clientId);
+    if (!client) throw new FhirError(401, 'login', 'The token names a client that is not registered', undefined, { 'www-authenticate': 'Bearer realm="ror"' });
+    const toolProfile: Profile | null = client.operator ? 1 : profileForUser(client.cu);
+    if (toolProfile === null) throw new FhirError(403, 'forbidden', `The finalité ${client.cu} of this client is mapped to no read profile`);
+
+    const userCode = header(headers, 'ror-profil-utilisateur-code');
+    const userSystem = header(headers, 'ror-profil-utilisateur-system');
+    const roleCode = header(headers, 'ror-role-metier-code');
+    const roleSystem = header(headers, 'ror-role-metier-system');
+    let profile = toolProfile;
+    if (userCode !== undefined || roleCode !== undefined) {
+      if (!userCode) throw new FhirError(403, 'forbidden', 'Ror-Role-Metier-Code requires Ror-Profil-Utilisateur-Code');
+      if (userSystem !== undefined && !PROFILE_SYSTEMS.has(userSystem)) {
+        throw new FhirError(403, 'forbidden', `Unknown Ror-Profil-Utilisateur-System '${userSystem}'`);
+      }
+      const userProfile = profileForUser(userCode, roleCode ? { code: roleCode, system: roleSystem } : undefined);
+      if (userProfile === null) throw new FhirError(403, 'forbidden', `The user profile ${userCode}${roleCode ? ` / role ${roleCode}` : ''} is mapped to no read profile`);
+      if (!profileIncludes(toolProfile, userProfile)) {
+        throw new FhirError(403, 'forbidden', `The user's profile ${userProfile} is not included in this client's profile ${toolProfile}`);
+      }
+      profile = userProfile;
+    }
+    return {
+      clientId: client.id,
+      cu: client.cu,
+      profile,
+      operator: client.operator,
+      write: client.write,
+      egs: client.egs,
+      userProfileCode: userCode,
+      userRoleCode: roleCode,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+// Starts the server on a store: opens it, migrates, loads the token key and listens.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/contract.js';
+import { buildApp } from './app.js';
+import { TokenService } from './auth/tokens.js';
+import { packageVersion } from './version.js';
+
+export interface ServeOptions {
+  db: string;
+  host: string;
+  port: number;
+  /** Key file for the HMAC key of issued tokens (ignored when ROR_TOKEN_SECRET is set). */
+  tokenKeyFile?: string;
+  tokenLifetime?: number;
+  publicBase?: string;
+  logger?: boolean;
+}
+
+export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
+
+/** The token key: ROR_TOKEN_SECRET, else a key file created on first start (shared by every worker). */
+export function tokenSecret(db: string, keyFile?: string): Uint8Array {
+  if (process.env.ROR_TOKEN_SECRET) return new TextEncoder().encode(process.env.ROR_TOKEN_SECRET);
+  const file = keyFile ?? (isPostgresUrl(db) ? 'ror-token.key' : `${db}.token-key`);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+export function tokenService(opts: Pick<ServeOptions, 'db' | 'tokenKeyFile' | 'tokenLifetime'>): TokenService {
+  return new TokenService({
+    secret: tokenSecret(opts.db, opts.tokenKeyFile),
+    lifetime: opts.tokenLifetime ?? 900,
+    issuer: 'ror',
+    jwksUrl: process.env.ROR_JWKS_URL,
+    externalIssuer: process.env.ROR_TOKEN_ISSUER,
+    audience: process.env.ROR_TOKEN_AUDIENCE,
+  });
+}
+
+export async function serve(opts: ServeOptions): Promise<{ url: string; close: () => Promise<void>; store: Store }> {
+  const store = await openStore(opts.db);
+  await store.migrate();
+  const app = await buildApp({ store, tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion() });
+  const address = await app.listen({ host: opts.host, port: opts.port });
+  const close = async () => {
+    await app.close();
+    await store.close();
+  };
+  return { url: address, close, store };
+}

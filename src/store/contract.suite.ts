@@ -1,0 +1,480 @@
+// The store contract, as executable tests: every adapter runs runStoreContract(label, open) with a function
+// opening a fresh, empty store. Fixtures use a few resources whose index rows and views differ per profile,
+// so every check of visibility compares profile 0 (restricted) with profile 1 (sees more).
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientRecord, ResourceWrite, Store, StoredView } from './contract.js';
+import type { IndexEntry, Predicate, SearchQuery } from './query.js';
+
+const ALL = 0b111111;
+const ONLY1 = 0b000010;
+
+interface Fixture {
+  type: string;
+  id: string;
+  version?: number;
+  /** Resource lastUpdated (differs on purpose from the views'). */
+  lu?: number;
+  /** Views' lastUpdated. */
+  viewLu?: number;
+  /** Profiles for which the view exists (default all). */
+  profiles?: number[];
+  index?: IndexEntry[] | null;
+  deleted?: boolean;
+}
+
+const bodyOf = (type: string, id: string, version: number): string => JSON.stringify({ resourceType: type, id, meta: { versionId: String(version) } });
+
+export function change(f: Fixture): ResourceWrite {
+  const version = f.version ?? 1;
+  const viewLu = f.viewLu ?? f.lu ?? 1000;
+  const profiles = f.deleted ? [] : f.profiles ?? [0, 1, 2, 3, 4, 5];
+  const body = bodyOf(f.type, f.id, version);
+  return {
+    resource: { type: f.type, id: f.id, version, lastUpdated: f.lu ?? 9999, body: f.deleted ? null : body },
+    views: [0, 1, 2, 3, 4, 5].map((p) => ({ profile: p, version, lastUpdated: viewLu, body: profiles.includes(p) ? body : null, hash: `h${version}` })),
+    index: f.index === undefined ? [] : f.index,
+  };
+}
+
+async function put(store: Store, ...fixtures: Fixture[]): Promise<void> {
+  await store.transaction(async (tx) => {
+    for (const f of fixtures) await tx.write(change(f));
+  });
+}
+
+const q = (type: string, where: Predicate[], extra: Partial<SearchQuery> = {}): SearchQuery =>
+  ({ type, profile: 0, where, sort: [], count: 100, total: false, ...extra });
+
+const ids = async (store: Store, query: SearchQuery): Promise<string[]> => (await store.search(query)).rows.map((r) => r.id);
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+const tok = (param: string, system: string | null, code: string | null, mask = ALL, text?: string): IndexEntry => ({ kind: 'token', param, system, code, mask, text });
+const str = (param: string, value: string, mask = ALL): IndexEntry => ({ kind: 'string', param, value, mask });
+const num = (param: string, value: number, mask = ALL): IndexEntry => ({ kind: 'number', param, value, mask });
+const date = (param: string, low: number, high: number, mask = ALL): IndexEntry => ({ kind: 'date', param, low, high, mask });
+const ref = (param: string, targetType: string, targetId: string, mask = ALL): IndexEntry => ({ kind: 'reference', param, targetType, targetId, mask });
+
+/** Organizations o1..o6, Locations l1..l4, HealthcareServices hs1..hs5 (see each line). */
+const DATASET: Fixture[] = [
+  { type: 'Organization', id: 'o1', viewLu: 1000, index: [
+    tok('type', 'A', 'x', ALL, 'centre hospitalier'), str('name', 'hopital nord'), num('beds', 10), date('opened', 100, 199),
+    { kind: 'quantity', param: 'dist', value: 5, system: 'u', code: 'km', mask: ALL },
+    { kind: 'uri', param: 'url', value: 'http://a.fr/x/y', mask: ALL },
+    { kind: 'geo', param: 'near', lat: 48.8566, lng: 2.3522, mask: ALL }] },
+  { type: 'Organization', id: 'o2', viewLu: 2000, index: [
+    tok('type', 'A', 'y'), str('name', 'clinique sud'), str('name', 'zz alias'), num('beds', 20), date('opened', 200, 299),
+    { kind: 'quantity', param: 'dist', value: 5, system: 'u', code: 'mi', mask: ALL },
+    { kind: 'uri', param: 'url', value: 'http://a.fr/x', mask: ALL },
+    { kind: 'geo', param: 'near', lat: 45.764, lng: 4.8357, mask: ALL }, ref('partof', 'Organization', 'o1')] },
+  // o3: name and beds hidden from profile 0
+  { type: 'Organization', id: 'o3', viewLu: 3000, index: [
+    tok('type', 'B', 'x'), str('name', 'hopital est', ONLY1), num('beds', 30, ONLY1), date('opened', 300, 399), ref('partof', 'Organization', 'o2')] },
+  // o4: does not exist for profile 0
+  { type: 'Organization', id: 'o4', viewLu: 4000, profiles: [1, 2, 3, 4, 5], index: [tok('type', 'A', 'x'), str('name', 'hopital cache'), num('beds', 40)] },
+  { type: 'Organization', id: 'o5', viewLu: 5000, index: [tok('type', null, 'x'), str('name', 'centre'), ref('partof', 'Organization', 'o4')] },
+  // o6: its partof row is hidden from profile 0
+  { type: 'Organization', id: 'o6', viewLu: 6000, index: [ref('partof', 'Organization', 'o1', ONLY1)] },
+  { type: 'Location', id: 'l1', index: [str('address-postalcode', '75001')] },
+  { type: 'Location', id: 'l2', index: [str('address-postalcode', '69001')] },
+  { type: 'Location', id: 'l3', index: [str('address-postalcode', '75002', ONLY1)] },
+  { type: 'Location', id: 'l4', profiles: [1], index: [str('address-postalcode', '75003')] },
+  { type: 'HealthcareService', id: 'hs1', index: [tok('specialty', 's', 'S1'), ref('location', 'Location', 'l1')] },
+  { type: 'HealthcareService', id: 'hs2', profiles: [1], index: [tok('specialty', 's', 'S1'), ref('location', 'Location', 'l2')] },
+  { type: 'HealthcareService', id: 'hs3', index: [tok('specialty', 's', 'S1'), ref('location', 'Location', 'l3')] },
+  { type: 'HealthcareService', id: 'hs4', index: [tok('specialty', 's', 'S1'), ref('location', 'Location', 'l4')] },
+  { type: 'HealthcareService', id: 'hs5', index: [tok('specialty', 's', 'S1'), ref('location', 'Location', 'l1', ONLY1)] },
+];
+
+export function runStoreContract(label: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${label}`, () => {
+    describe('writes, versions and views', () => {
+      let store: Store;
+      beforeEach(async () => {
+        store = await open();
+        await store.migrate();
+      });
+      afterEach(async () => {
+        await store.close();
+      });
+
+      it('migrate is idempotent', async () => {
+        await store.migrate();
+        await put(store, { type: 'Organization', id: 'a' });
+        await store.migrate();
+        expect((await store.readResource('Organization', 'a'))?.version).toBe(1);
+      });
+
+      it('keeps every resource version, deletions included', async () => {
+        await put(store, { type: 'Organization', id: 'a', version: 1, lu: 100 });
+        await put(store, { type: 'Organization', id: 'a', version: 2, lu: 200 });
+        await put(store, { type: 'Organization', id: 'a', version: 3, lu: 300, deleted: true });
+        const current = await store.readResource('Organization', 'a');
+        expect(current).toEqual({ type: 'Organization', id: 'a', version: 3, lastUpdated: 300, body: null });
+        expect((await store.readResourceVersion('Organization', 'a', 2))?.body).toBe(bodyOf('Organization', 'a', 2));
+        expect(await store.readResourceVersion('Organization', 'a', 4)).toBeNull();
+        expect(await store.readResource('Organization', 'nope')).toBeNull();
+        const history = await store.resourceHistory('Organization', 'a', { count: 10 });
+        expect(history.map((h) => [h.version, h.body === null])).toEqual([[3, true], [2, false], [1, false]]);
+        expect((await store.resourceHistory('Organization', 'a', { count: 1 })).map((h) => h.version)).toEqual([3]);
+        expect((await store.resourceHistory('Organization', 'a', { count: 10, beforeVersion: 3 })).map((h) => h.version)).toEqual([2, 1]);
+        expect((await store.resourceHistory('Organization', 'a', { count: 10, since: 200 })).map((h) => h.version)).toEqual([3, 2]);
+        expect(await store.countResources()).toEqual({});
+      });
+
+      it('reads resources in bulk', async () => {
+        await put(store, { type: 'Organization', id: 'a' }, { type: 'Organization', id: 'b' }, { type: 'Location', id: 'a' });
+        const got = await store.readResources([{ type: 'Organization', id: 'a' }, { type: 'Location', id: 'a' }, { type: 'Location', id: 'zz' }]);
+        expect(got.map((r) => `${r.type}/${r.id}`).sort()).toEqual(['Location/a', 'Organization/a']);
+        expect(await store.countResources()).toEqual({ Organization: 2, Location: 1 });
+      });
+
+      it('versions each profile view independently and keeps its history', async () => {
+        await put(store, { type: 'Organization', id: 'a', version: 1, viewLu: 100 });
+        const v2body = '{"changed-for-profile-1":true}';
+        // version 2 of the resource changes profile 1's view only
+        await store.transaction(async (tx) => {
+          await tx.write({
+            resource: { type: 'Organization', id: 'a', version: 2, lastUpdated: 200, body: '{"r":2}' },
+            views: [{ profile: 1, version: 2, lastUpdated: 200, body: v2body, hash: 'p1v2' }],
+            index: null,
+          });
+        });
+        // version 3: the resource stops existing for profile 2
+        await store.transaction(async (tx) => {
+          await tx.write({
+            resource: { type: 'Organization', id: 'a', version: 3, lastUpdated: 300, body: '{"r":3}' },
+            views: [{ profile: 2, version: 2, lastUpdated: 300, body: null, hash: 'gone' }],
+            index: null,
+          });
+        });
+        expect(await store.readView('Organization', 'a', 0)).toEqual({ profile: 0, version: 1, lastUpdated: 100, body: bodyOf('Organization', 'a', 1), hash: 'h1' });
+        expect(await store.readView('Organization', 'a', 1)).toEqual({ profile: 1, version: 2, lastUpdated: 200, body: v2body, hash: 'p1v2' });
+        expect((await store.readView('Organization', 'a', 2))?.body).toBeNull();
+        expect(await store.readView('Organization', 'b', 0)).toBeNull();
+        const states = await store.readViewStates('Organization', 'a');
+        expect(states.map((s) => [s.profile, s.version, s.body === null])).toEqual([[0, 1, false], [1, 2, false], [2, 2, true], [3, 1, false], [4, 1, false], [5, 1, false]]);
+        expect((await store.viewHistory('Organization', 'a', 0, { count: 10 })).map((v) => v.version)).toEqual([1]);
+        expect((await store.viewHistory('Organization', 'a', 1, { count: 10 })).map((v) => [v.version, v.body])).toEqual([[2, v2body], [1, bodyOf('Organization', 'a', 1)]]);
+        expect((await store.viewHistory('Organization', 'a', 2, { count: 10 })).map((v) => [v.version, v.body === null])).toEqual([[2, true], [1, false]]);
+        expect((await store.viewHistory('Organization', 'a', 1, { count: 10, beforeVersion: 2 })).map((v) => v.version)).toEqual([1]);
+        expect((await store.viewHistory('Organization', 'a', 1, { count: 10, since: 150 })).map((v) => v.version)).toEqual([2]);
+        expect((await store.readViewVersion('Organization', 'a', 1, 1))?.body).toBe(bodyOf('Organization', 'a', 1));
+        expect(await store.readViewVersion('Organization', 'a', 0, 2)).toBeNull();
+        // identical bodies shared by several profiles stay independent
+        expect((await store.readView('Organization', 'a', 3))?.body).toBe(bodyOf('Organization', 'a', 1));
+      });
+
+      it('reads existing views in bulk', async () => {
+        await put(store, { type: 'Organization', id: 'a' }, { type: 'Organization', id: 'b', profiles: [1] }, { type: 'Organization', id: 'c' });
+        const got = await store.readViews('Organization', ['a', 'b', 'c', 'missing'], 0);
+        expect(got.map((g) => g.id).sort()).toEqual(['a', 'c']);
+        expect(got.find((g) => g.id === 'a')?.view.body).toBe(bodyOf('Organization', 'a', 1));
+        expect((await store.readViews('Organization', ['a', 'b'], 1)).map((g) => g.id).sort()).toEqual(['a', 'b']);
+        expect(await store.readViews('Organization', [], 1)).toEqual([]);
+      });
+
+      it('replaces index rows wholesale, or keeps them when index is null', async () => {
+        await put(store, { type: 'Organization', id: 'a', index: [str('name', 'alpha'), str('name', 'beta')] });
+        const byName = (v: string) => ids(store, q('Organization', [{ op: 'string', param: 'name', mode: 'exact', value: v }]));
+        expect(await byName('beta')).toEqual(['a']);
+        await store.transaction(async (tx) => tx.write({ ...change({ type: 'Organization', id: 'a', version: 2 }), index: null }));
+        expect(await byName('beta')).toEqual(['a']);
+        await put(store, { type: 'Organization', id: 'a', version: 3, index: [str('name', 'gamma')] });
+        expect(await byName('beta')).toEqual([]);
+        expect(await byName('gamma')).toEqual(['a']);
+      });
+
+      it('a throwing transaction leaves nothing behind', async () => {
+        const client: ClientRecord = { id: 'c1', secretHash: 'x', cu: 'cu', write: ['A'], egs: ['eg1'], operator: false, createdAt: 1 };
+        await expect(store.transaction(async (tx) => {
+          await tx.write(change({ type: 'Organization', id: 'a', index: [tok('ghost-param', 's', 'c')] }));
+          await tx.putClient(client);
+          expect((await tx.readResource('Organization', 'a'))?.version).toBe(1);
+          expect(await tx.getClient('c1')).not.toBeNull();
+          throw new Error('boom');
+        })).rejects.toThrow('boom');
+        expect(await store.readResource('Organization', 'a')).toBeNull();
+        expect(await store.readView('Organization', 'a', 0)).toBeNull();
+        expect(await store.getClient('c1')).toBeNull();
+        expect(await ids(store, q('Organization', []))).toEqual([]);
+        // a parameter created by the rolled back transaction must not alias a later one
+        await put(store, { type: 'Organization', id: 'b', index: [tok('other-param', 's', 'c')] });
+        expect(await ids(store, q('Organization', [{ op: 'token', param: 'ghost-param', code: 'c' }]))).toEqual([]);
+        expect(await ids(store, q('Organization', [{ op: 'token', param: 'other-param', code: 'c' }]))).toEqual(['b']);
+      });
+
+      it('serialises concurrent transactions and isolates uncommitted writes', async () => {
+        await put(store, { type: 'Organization', id: 'counter', version: 1 });
+        const bump = () => store.transaction(async (tx) => {
+          const cur = (await tx.readResource('Organization', 'counter'))!;
+          await new Promise((r) => setTimeout(r, 2));
+          await tx.write(change({ type: 'Organization', id: 'counter', version: cur.version + 1 }));
+          return cur.version + 1;
+        });
+        const results = await Promise.all(Array.from({ length: 8 }, bump));
+        expect(sorted(results.map(String))).toEqual(sorted(['2', '3', '4', '5', '6', '7', '8', '9']));
+        expect((await store.readResource('Organization', 'counter'))?.version).toBe(9);
+
+        let release!: () => void;
+        const gate = new Promise<void>((r) => { release = r; });
+        let written!: () => void;
+        const didWrite = new Promise<void>((r) => { written = r; });
+        const pending = store.transaction(async (tx) => {
+          await tx.write(change({ type: 'Organization', id: 'uncommitted' }));
+          expect((await tx.readResource('Organization', 'uncommitted'))?.version).toBe(1);
+          written();
+          await gate;
+        });
+        await didWrite;
+        expect(await store.readResource('Organization', 'uncommitted')).toBeNull();
+        expect(await ids(store, q('Organization', [{ op: 'id', ids: ['uncommitted'] }]))).toEqual([]);
+        release();
+        await pending;
+        expect((await store.readResource('Organization', 'uncommitted'))?.version).toBe(1);
+      });
+
+      it('stores, lists and deletes clients', async () => {
+        const c: ClientRecord = { id: 'tool', secretHash: 'h', cu: 'CU1', write: ['A', 'B'], egs: ['eg1', 'eg2'], operator: true, createdAt: 42 };
+        await store.transaction((tx) => tx.putClient(c));
+        expect(await store.getClient('tool')).toEqual(c);
+        await store.transaction((tx) => tx.putClient({ ...c, operator: false }));
+        expect((await store.listClients()).map((x) => [x.id, x.operator])).toEqual([['tool', false]]);
+        expect(await store.transaction((tx) => tx.deleteClient('tool'))).toBe(true);
+        expect(await store.transaction((tx) => tx.deleteClient('tool'))).toBe(false);
+        expect(await store.listClients()).toEqual([]);
+      });
+
+      it('pages with a keyset cursor that stays consistent while data changes', async () => {
+        const fx = (i: number, rank: number): Fixture => ({ type: 'Organization', id: `p${String(i).padStart(2, '0')}`, index: [num('rank', rank)] });
+        await put(store, ...Array.from({ length: 10 }, (_, i) => fx(i, i * 10)));
+        const page = (after?: SearchQuery['after']) => store.search(q('Organization', [], { sort: [{ param: 'rank', descending: false }], count: 3, after }));
+        const p1 = await page();
+        expect(p1.rows.map((r) => r.id)).toEqual(['p00', 'p01', 'p02']);
+        expect(p1.more).toBe(true);
+        expect(p1.rows[2].sortValues).toEqual([20]);
+        // between pages: one inserted before the cursor, one after; one deleted from the next page
+        await put(store, fx(10, 5), fx(11, 35), { type: 'Organization', id: 'p04', version: 2, deleted: true });
+        const last = p1.rows[2];
+        const p2 = await page({ values: last.sortValues, id: last.id });
+        expect(p2.rows.map((r) => r.id)).toEqual(['p03', 'p11', 'p05']);
+        const l2 = p2.rows[2];
+        const p3 = await page({ values: l2.sortValues, id: l2.id });
+        expect(p3.rows.map((r) => r.id)).toEqual(['p06', 'p07', 'p08']);
+        const l3 = p3.rows[2];
+        const p4 = await page({ values: l3.sortValues, id: l3.id });
+        expect(p4.rows.map((r) => r.id)).toEqual(['p09']);
+        expect(p4.more).toBe(false);
+      });
+
+      it('pages through ties, missing values and descending keys', async () => {
+        await put(store,
+          { type: 'Organization', id: 'a', index: [str('name', 'same')] }, { type: 'Organization', id: 'b', index: [str('name', 'same')] },
+          { type: 'Organization', id: 'c' }, { type: 'Organization', id: 'd' }, { type: 'Organization', id: 'e', index: [str('name', 'zed')] });
+        const all: string[] = [];
+        let after: SearchQuery['after'];
+        for (let i = 0; i < 10; i++) {
+          const r = await store.search(q('Organization', [], { sort: [{ param: 'name', descending: true }], count: 2, after }));
+          all.push(...r.rows.map((x) => x.id));
+          if (!r.more) break;
+          const l = r.rows[r.rows.length - 1];
+          after = { values: l.sortValues, id: l.id };
+        }
+        expect(all).toEqual(['e', 'a', 'b', 'c', 'd']);
+      });
+    });
+
+    describe('search over what the profile can see', () => {
+      let store: Store;
+      beforeAll(async () => {
+        store = await open();
+        await store.migrate();
+        await put(store, ...DATASET);
+      });
+      afterAll(async () => {
+        await store.close();
+      });
+      const find = (type: string, where: Predicate[], profile = 0) => ids(store, q(type, where, { profile })).then(sorted);
+      const org = (where: Predicate[], profile = 0) => find('Organization', where, profile);
+
+      it('lists only resources whose view exists for the profile', async () => {
+        expect(await org([])).toEqual(['o1', 'o2', 'o3', 'o5', 'o6']);
+        expect(await org([], 1)).toEqual(['o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
+        const r = await store.search(q('Organization', [], { total: true, count: 2 }));
+        expect([r.rows.length, r.more, r.total]).toEqual([2, true, 5]);
+        expect((await store.search(q('Organization', [], { total: true, profile: 1 }))).total).toBe(6);
+      });
+
+      it('token: code, system, both, no system, text, :not', async () => {
+        expect(await org([{ op: 'token', param: 'type', code: 'x' }])).toEqual(['o1', 'o3', 'o5']);
+        expect(await org([{ op: 'token', param: 'type', code: 'x' }], 1)).toEqual(['o1', 'o3', 'o4', 'o5']);
+        expect(await org([{ op: 'token', param: 'type', system: 'A', code: 'x' }])).toEqual(['o1']);
+        expect(await org([{ op: 'token', param: 'type', system: 'A' }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'token', param: 'type', system: null, code: 'x' }])).toEqual(['o5']);
+        expect(await org([{ op: 'token', param: 'type', textContains: 'hospitalier' }])).toEqual(['o1']);
+        expect(await org([{ op: 'token', param: 'type', code: 'x', not: true }])).toEqual(['o2', 'o6']);
+        expect(await org([{ op: 'token', param: 'unknown', code: 'x' }])).toEqual([]);
+        expect(await org([{ op: 'token', param: 'unknown', code: 'x', not: true }])).toEqual(['o1', 'o2', 'o3', 'o5', 'o6']);
+      });
+
+      it('string: prefix, exact, contains, never on hidden rows', async () => {
+        expect(await org([{ op: 'string', param: 'name', mode: 'prefix', value: 'hop' }])).toEqual(['o1']);
+        expect(await org([{ op: 'string', param: 'name', mode: 'prefix', value: 'hop' }], 1)).toEqual(['o1', 'o3', 'o4']);
+        expect(await org([{ op: 'string', param: 'name', mode: 'exact', value: 'centre' }])).toEqual(['o5']);
+        expect(await org([{ op: 'string', param: 'name', mode: 'exact', value: 'hopital' }])).toEqual([]);
+        expect(await org([{ op: 'string', param: 'name', mode: 'contains', value: 'sud' }])).toEqual(['o2']);
+        expect(await org([{ op: 'string', param: 'name', mode: 'contains', value: 'est' }])).toEqual([]);
+        const t0 = await store.search(q('Organization', [{ op: 'string', param: 'name', mode: 'prefix', value: 'hop' }], { total: true }));
+        const t1 = await store.search(q('Organization', [{ op: 'string', param: 'name', mode: 'prefix', value: 'hop' }], { total: true, profile: 1 }));
+        expect([t0.total, t1.total]).toEqual([1, 3]);
+      });
+
+      it('uri: exact, below, above', async () => {
+        expect(await org([{ op: 'uri', param: 'url', mode: 'exact', value: 'http://a.fr/x' }])).toEqual(['o2']);
+        expect(await org([{ op: 'uri', param: 'url', mode: 'below', value: 'http://a.fr/x' }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'uri', param: 'url', mode: 'above', value: 'http://a.fr/x/y/z' }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'uri', param: 'url', mode: 'above', value: 'http://a.fr/x/q' }])).toEqual(['o2']);
+      });
+
+      it('number: every comparator, hidden values excluded', async () => {
+        const n = (cmp: Predicate & { op: 'number' } extends infer P ? P extends { cmp: infer C } ? C : never : never, low: number, high = low) =>
+          org([{ op: 'number', param: 'beds', cmp, low, high }]);
+        expect(await n('eq', 20)).toEqual(['o2']);
+        expect(await n('eq', 19.5, 20.5)).toEqual(['o2']);
+        expect(await n('eq', 30)).toEqual([]);
+        expect(await n('ne', 10)).toEqual(['o2']);
+        expect(await n('gt', 10)).toEqual(['o2']);
+        expect(await n('ge', 10)).toEqual(['o1', 'o2']);
+        expect(await n('lt', 20)).toEqual(['o1']);
+        expect(await n('le', 20)).toEqual(['o1', 'o2']);
+        expect(await n('sa', 15)).toEqual(['o2']);
+        expect(await n('eb', 15)).toEqual(['o1']);
+        expect(await n('ap', 18, 22)).toEqual(['o2']);
+        expect(await org([{ op: 'number', param: 'beds', cmp: 'gt', low: 10, high: 10 }], 1)).toEqual(['o2', 'o3', 'o4']);
+      });
+
+      it('date: FHIR range semantics for every comparator', async () => {
+        const d = (cmp: 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap') => org([{ op: 'date', param: 'opened', cmp, low: 200, high: 299 }]);
+        expect(await d('eq')).toEqual(['o2']);
+        expect(await d('ne')).toEqual(['o1', 'o3']);
+        expect(await d('gt')).toEqual(['o3']);
+        expect(await d('lt')).toEqual(['o1']);
+        expect(await d('ge')).toEqual(['o2', 'o3']);
+        expect(await d('le')).toEqual(['o1', 'o2']);
+        expect(await d('sa')).toEqual(['o3']);
+        expect(await d('eb')).toEqual(['o1']);
+        expect(await d('ap')).toEqual(['o2']);
+        expect(await org([{ op: 'date', param: 'opened', cmp: 'eq', low: 150, high: 250 }])).toEqual([]);
+        expect(await org([{ op: 'date', param: 'opened', cmp: 'ap', low: 150, high: 250 }])).toEqual(['o1', 'o2']);
+      });
+
+      it('quantity with and without system/code', async () => {
+        expect(await org([{ op: 'quantity', param: 'dist', cmp: 'eq', low: 5, high: 5 }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'quantity', param: 'dist', cmp: 'eq', low: 5, high: 5, system: 'u', code: 'km' }])).toEqual(['o1']);
+        expect(await org([{ op: 'quantity', param: 'dist', cmp: 'gt', low: 5, high: 5 }])).toEqual([]);
+        expect(await org([{ op: 'quantity', param: 'dist', cmp: 'le', low: 5, high: 5, code: 'mi' }])).toEqual(['o2']);
+      });
+
+      it('reference, missing, id, lastUpdated (view instant), asOf', async () => {
+        expect(await org([{ op: 'reference', param: 'partof', targetId: 'o1' }])).toEqual(['o2']);
+        expect(await org([{ op: 'reference', param: 'partof', targetId: 'o1' }], 1)).toEqual(['o2', 'o6']);
+        expect(await org([{ op: 'reference', param: 'partof', targetType: 'Organization', targetId: 'o2' }])).toEqual(['o3']);
+        expect(await org([{ op: 'reference', param: 'partof', targetType: 'Location', targetId: 'o2' }])).toEqual([]);
+        expect(await org([{ op: 'missing', param: 'beds', missing: true }])).toEqual(['o3', 'o5', 'o6']);
+        expect(await org([{ op: 'missing', param: 'beds', missing: false }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'missing', param: 'never-indexed', missing: true }])).toEqual(['o1', 'o2', 'o3', 'o5', 'o6']);
+        expect(await org([{ op: 'missing', param: 'never-indexed', missing: false }])).toEqual([]);
+        expect(await org([{ op: 'id', ids: ['o1', 'o4', 'zz'] }])).toEqual(['o1']);
+        expect(await org([{ op: 'id', ids: ['o1', 'o4'], not: true }])).toEqual(['o2', 'o3', 'o5', 'o6']);
+        // resources were all written with lastUpdated 9999; the views carry 1000..6000
+        expect(await org([{ op: 'lastUpdated', cmp: 'ge', low: 2000, high: 2000 }])).toEqual(['o2', 'o3', 'o5', 'o6']);
+        expect(await org([{ op: 'lastUpdated', cmp: 'lt', low: 3000, high: 3000 }])).toEqual(['o1', 'o2']);
+        expect(sorted(await ids(store, q('Organization', [], { asOf: 2500 })))).toEqual(['o1', 'o2']);
+        expect(sorted(await ids(store, q('Organization', [], { asOf: 9000, profile: 1 })))).toEqual(['o1', 'o2', 'o3', 'o4', 'o5', 'o6']);
+      });
+
+      it('geo-near: great-circle distance', async () => {
+        expect(await org([{ op: 'geo-near', param: 'near', lat: 48.86, lng: 2.35, km: 10 }])).toEqual(['o1']);
+        expect(await org([{ op: 'geo-near', param: 'near', lat: 48.86, lng: 2.35, km: 300 }])).toEqual(['o1']);
+        expect(await org([{ op: 'geo-near', param: 'near', lat: 48.86, lng: 2.35, km: 500 }])).toEqual(['o1', 'o2']);
+        expect(await org([{ op: 'geo-near', param: 'near', lat: 45.0, lng: -60, km: 100 }])).toEqual([]);
+      });
+
+      it('or, not, AND of predicates', async () => {
+        expect(await org([{ op: 'or', any: [{ op: 'id', ids: ['o1'] }, { op: 'string', param: 'name', mode: 'exact', value: 'centre' }] }])).toEqual(['o1', 'o5']);
+        expect(await org([{ op: 'not', predicate: { op: 'token', param: 'type', system: 'A' } }])).toEqual(['o3', 'o5', 'o6']);
+        expect(await org([{ op: 'token', param: 'type', code: 'x' }, { op: 'string', param: 'name', mode: 'prefix', value: 'hop' }])).toEqual(['o1']);
+        expect(await org([{ op: 'or', any: [] }])).toEqual([]);
+      });
+
+      it('chain: the target must be visible and match through visible rows', async () => {
+        const chain = (value: string): Predicate[] => [
+          { op: 'token', param: 'specialty', system: 's', code: 'S1' },
+          { op: 'chain', param: 'location', targetType: 'Location', where: [{ op: 'string', param: 'address-postalcode', mode: 'prefix', value }] },
+        ];
+        expect(await find('HealthcareService', chain('75'))).toEqual(['hs1']);
+        expect(await find('HealthcareService', chain('75'), 1)).toEqual(['hs1', 'hs3', 'hs4', 'hs5']);
+        expect(await find('HealthcareService', chain('69'))).toEqual([]);
+        expect(await find('HealthcareService', chain('69'), 1)).toEqual(['hs2']);
+        const t = await store.search(q('HealthcareService', chain('75'), { total: true }));
+        expect(t.total).toBe(1);
+      });
+
+      it('_has: the referencing resource must be visible, through a visible row', async () => {
+        const has = (where: Predicate[]): Predicate[] => [{ op: 'has', type: 'HealthcareService', param: 'location', where }];
+        expect(await find('Location', has([{ op: 'token', param: 'specialty', code: 'S1' }]))).toEqual(['l1', 'l3']);
+        expect(await find('Location', has([{ op: 'token', param: 'specialty', code: 'S1' }]), 1)).toEqual(['l1', 'l2', 'l3', 'l4']);
+        expect(await find('Location', has([{ op: 'id', ids: ['hs5'] }]))).toEqual([]);
+        expect(await find('Location', has([{ op: 'id', ids: ['hs5'] }]), 1)).toEqual(['l1']);
+      });
+
+      it('hierarchy :below and :above over visible rows and resources', async () => {
+        const h = (ids: string[], direction: 'above' | 'below', profile = 0) => org([{ op: 'hierarchy', param: 'partof', ids, direction }], profile);
+        expect(await h(['o1'], 'below')).toEqual(['o1', 'o2', 'o3']);
+        expect(await h(['o1'], 'below', 1)).toEqual(['o1', 'o2', 'o3', 'o6']);
+        expect(await h(['o3'], 'above')).toEqual(['o1', 'o2', 'o3']);
+        expect(await h(['o4'], 'below')).toEqual([]);
+        expect(await h(['o4'], 'below', 1)).toEqual(['o4', 'o5']);
+        expect(await h(['o5'], 'above')).toEqual(['o5']);
+        expect(await h(['o5'], 'above', 1)).toEqual(['o4', 'o5']);
+      });
+
+      it('sorts on the visible min (asc) / max (desc), missing last, ties by id', async () => {
+        const s = (param: string, descending: boolean, profile = 0) =>
+          ids(store, q('Organization', [], { sort: [{ param, descending }], profile }));
+        expect(await s('name', false)).toEqual(['o5', 'o2', 'o1', 'o3', 'o6']);
+        expect(await s('name', true)).toEqual(['o2', 'o1', 'o5', 'o3', 'o6']);
+        expect(await s('name', false, 1)).toEqual(['o5', 'o2', 'o4', 'o3', 'o1', 'o6']);
+        expect(await s('beds', true)).toEqual(['o2', 'o1', 'o3', 'o5', 'o6']);
+        expect(await s('opened', true)).toEqual(['o3', 'o2', 'o1', 'o5', 'o6']);
+        expect(await s('_lastUpdated', true)).toEqual(['o6', 'o5', 'o3', 'o2', 'o1']);
+        expect(await s('_id', true)).toEqual(['o6', 'o5', 'o3', 'o2', 'o1']);
+        const r = await store.search(q('Organization', [], { sort: [{ param: 'name', descending: false }, { param: 'beds', descending: false }] }));
+        expect(r.rows[0]).toEqual({ id: 'o5', sortValues: ['centre', null] });
+        expect(r.rows[2]).toEqual({ id: 'o1', sortValues: ['hopital nord', 10] });
+      });
+
+      it('_include / _revinclude see only visible rows and existing targets', async () => {
+        const targets = await store.includeTargets('HealthcareService', ['hs1', 'hs3', 'hs4', 'hs5'], 'location', 0);
+        expect(targets).toEqual([{ type: 'Location', id: 'l1' }, { type: 'Location', id: 'l3' }]);
+        expect((await store.includeTargets('HealthcareService', ['hs1', 'hs3', 'hs4', 'hs5'], 'location', 1)).map((t) => t.id)).toEqual(['l1', 'l3', 'l4']);
+        expect(await store.includeTargets('HealthcareService', ['hs1'], 'location', 0, 'Organization')).toEqual([]);
+        const ls = ['l1', 'l2', 'l4'].map((id) => ({ type: 'Location', id }));
+        expect(await store.revincludeSources('HealthcareService', 'location', ls, 0)).toEqual(['hs1']);
+        expect(await store.revincludeSources('HealthcareService', 'location', ls, 1)).toEqual(['hs1', 'hs2', 'hs4', 'hs5']);
+      });
+
+      it('referrers: any mask, optionally filtered by param', async () => {
+        expect(await store.referrers('Organization', 'o1')).toEqual([
+          { type: 'Organization', id: 'o2', param: 'partof' }, { type: 'Organization', id: 'o6', param: 'partof' }]);
+        expect((await store.referrers('Location', 'l1', ['location'])).map((r) => r.id)).toEqual(['hs1', 'hs5']);
+        expect(await store.referrers('Location', 'l1', ['other'])).toEqual([]);
+      });
+
+      it('rejects a profile outside 0..5', async () => {
+        await expect(store.search(q('Organization', [], { profile: 6 }))).rejects.toThrow();
+      });
+    });
+  });
+}
+
+export type { StoredView };

@@ -1,0 +1,108 @@
+// The store contract: what the FHIR layer needs from a database, with no FHIR rules and no SQL above it.
+// Two adapters implement it (sqlite/ embedded, postgres/); one contract suite (contract.suite.ts) runs
+// against both. All ids are FHIR logical ids; all instants are epoch milliseconds.
+
+import type { IndexEntry, SearchQuery, SearchResult } from './query.js';
+
+/** The stored (full, unredacted) resource: what the operator sees; profile 1's view derives from it. */
+export interface StoredResource {
+  type: string;
+  id: string;
+  version: number;
+  lastUpdated: number;
+  /** The resource JSON text, or null if this version is a deletion. */
+  body: string | null;
+}
+
+/** One profile's view of a resource at one version of that view. */
+export interface StoredView {
+  profile: number;
+  /** Version counter of this profile's view: bumped only when the view's content changes. */
+  version: number;
+  lastUpdated: number;
+  /** The JSON text served to the profile (meta.versionId/lastUpdated already set), or null: the
+   * resource does not exist (any more) for the profile. */
+  body: string | null;
+  /** Content hash of the view without meta.versionId/lastUpdated, used to detect changes. */
+  hash: string;
+}
+
+/** Everything written for one resource in one change. */
+export interface ResourceWrite {
+  resource: StoredResource;
+  /** New versions of the views that changed (profiles not listed keep their current view). */
+  views: StoredView[];
+  /** The complete set of index rows of the resource (replaces the previous set). Null: unchanged. */
+  index: IndexEntry[] | null;
+}
+
+export interface HistoryOptions {
+  count: number;
+  /** Only versions updated at or after this instant. */
+  since?: number;
+  /** Only versions with a version number below this one (paging backwards). */
+  beforeVersion?: number;
+}
+
+export interface Referrer {
+  type: string;
+  id: string;
+  param: string;
+}
+
+/** A registered client (tool) of the directory. */
+export interface ClientRecord {
+  id: string;
+  secretHash: string;
+  cu: string;
+  /** Write profiles ('A', 'B') and EG identifiers the client may write for. */
+  write: string[];
+  egs: string[];
+  operator: boolean;
+  createdAt: number;
+}
+
+/** Reads that every connection can do. */
+export interface StoreReader {
+  /** The current stored resource (deleted ones included, body null). */
+  readResource(type: string, id: string): Promise<StoredResource | null>;
+  readResources(refs: { type: string; id: string }[]): Promise<StoredResource[]>;
+  readResourceVersion(type: string, id: string, version: number): Promise<StoredResource | null>;
+  resourceHistory(type: string, id: string, opts: HistoryOptions): Promise<StoredResource[]>;
+  /** The current view of every profile (one entry per profile that ever had a view). */
+  readViewStates(type: string, id: string): Promise<StoredView[]>;
+  /** The current view of one profile; null if the profile never had one. */
+  readView(type: string, id: string, profile: number): Promise<StoredView | null>;
+  /** Current existing views (body not null) of many resources, in no particular order. */
+  readViews(type: string, ids: string[], profile: number): Promise<{ id: string; view: StoredView }[]>;
+  readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null>;
+  viewHistory(type: string, id: string, profile: number, opts: HistoryOptions): Promise<StoredView[]>;
+  /** Resources whose index has a reference row pointing at type/id (any mask). */
+  referrers(type: string, id: string, params?: string[]): Promise<Referrer[]>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Targets of `param` references of the given resources, visible to the profile (for _include). */
+  includeTargets(sourceType: string, ids: string[], param: string, profile: number, targetType?: string): Promise<{ type: string; id: string }[]>;
+  /** Resources of sourceType whose visible `param` references one of the targets (for _revinclude). */
+  revincludeSources(sourceType: string, param: string, targets: { type: string; id: string }[], profile: number): Promise<string[]>;
+  /** Number of current (not deleted) resources per type. */
+  countResources(): Promise<Record<string, number>>;
+  getClient(id: string): Promise<ClientRecord | null>;
+  listClients(): Promise<ClientRecord[]>;
+}
+
+/** A write transaction: atomic, isolated from other writers, durable once committed. */
+export interface StoreTx extends StoreReader {
+  write(change: ResourceWrite): Promise<void>;
+  putClient(client: ClientRecord): Promise<void>;
+  deleteClient(id: string): Promise<boolean>;
+}
+
+export interface Store extends StoreReader {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Bring the schema to the current version (idempotent). */
+  migrate(): Promise<void>;
+  /** Run fn in one write transaction; commits when fn resolves, rolls back when it throws. Writers are
+   * serialised. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+// Chooses the store adapter from a URL: postgres:// or postgresql:// → PostgreSQL, anything else is a
+// SQLite file path (':memory:' = a private temporary database).
+import type { Store } from './contract.js';
+import { openSqliteStore } from './sqlite/index.js';
+
+export async function openStore(url: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let mod: { openPostgresStore?: (url: string) => Promise<Store> };
+    try {
+      mod = await import('./postgres/index.js' as string);
+    } catch (e) {
+      throw new Error(`PostgreSQL store unavailable (src/store/postgres/index.js): ${(e as Error).message}`);
+    }
+    if (typeof mod.openPostgresStore !== 'function') throw new Error('src/store/postgres/index.js does not export openPostgresStore(url)');
+    return mod.openPostgresStore(url);
+  }
+  return openSqliteStore(url);
+}

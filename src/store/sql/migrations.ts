@@ -1,0 +1,86 @@
+// Versioned schema of the store, shared by every dialect. Future changes APPEND a migration; an applied
+// migration is never edited. `schema_migrations` records the applied versions.
+//
+// Tables (rid = internal integer id of a resource; all instants epoch ms):
+//   res(rid, type, id, version, last_updated, deleted)    current state of each resource, UNIQUE(type, id)
+//   resource_history(rid, version, last_updated, body)     every version (current included); body null = deleted
+//   bodies(bid, digest, body)                              distinct view bodies, deduplicated by sha-256 of the
+//                                                          bytes: identical views of several profiles (meta
+//                                                          included) and unchanged versions are stored once
+//   views(rid, profile, version, last_updated, hash, bid)  current view per profile; bid null = the resource
+//                                                          does not exist for the profile
+//   view_history(rid, profile, version, ...)               every version of every profile's view
+//   search_params(pid, type, param, kind)                  interned (resource type, search parameter): index rows
+//                                                          carry pid, so a composite index (pid, value...) is
+//                                                          selective per resource type
+//   idx_<kind>(rid, pid, ..., mask)                        search index; mask = 6-bit set of profiles that may
+//                                                          see the row; rows replaced wholesale per resource
+//   clients(id, ...)                                       registered tools; write/egs as JSON text
+import type { Dialect } from './dialect.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export function migrations(d: Dialect): Migration[] {
+  const { autoId, int, real, text, blob, withoutRowid } = d.types;
+  return [
+    {
+      version: 1,
+      name: 'initial schema',
+      statements: [
+        `CREATE TABLE res (rid ${autoId}, type ${text} NOT NULL, id ${text} NOT NULL, version ${int} NOT NULL,
+           last_updated ${int} NOT NULL, deleted ${int} NOT NULL, UNIQUE (type, id))`,
+        `CREATE TABLE resource_history (rid ${int} NOT NULL, version ${int} NOT NULL, last_updated ${int} NOT NULL,
+           body ${text}, PRIMARY KEY (rid, version))`,
+        `CREATE TABLE bodies (bid ${autoId}, digest ${blob} NOT NULL UNIQUE, body ${text} NOT NULL)`,
+        `CREATE TABLE views (rid ${int} NOT NULL, profile ${int} NOT NULL, version ${int} NOT NULL,
+           last_updated ${int} NOT NULL, hash ${text} NOT NULL, bid ${int}, PRIMARY KEY (rid, profile))${withoutRowid}`,
+        `CREATE TABLE view_history (rid ${int} NOT NULL, profile ${int} NOT NULL, version ${int} NOT NULL,
+           last_updated ${int} NOT NULL, hash ${text} NOT NULL, bid ${int}, PRIMARY KEY (rid, profile, version))${withoutRowid}`,
+        `CREATE TABLE search_params (pid ${autoId}, type ${text} NOT NULL, param ${text} NOT NULL,
+           kind ${text} NOT NULL, UNIQUE (type, param))`,
+
+        `CREATE TABLE idx_token (rid ${int} NOT NULL, pid ${int} NOT NULL, system ${text}, code ${text}, text ${text}, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_token_value ON idx_token (pid, code, system, mask, rid)`,
+        `CREATE INDEX idx_token_rid ON idx_token (rid, pid)`,
+
+        `CREATE TABLE idx_string (rid ${int} NOT NULL, pid ${int} NOT NULL, value ${text} NOT NULL, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_string_value ON idx_string (pid, value, mask, rid)`,
+        `CREATE INDEX idx_string_rid ON idx_string (rid, pid)`,
+
+        `CREATE TABLE idx_uri (rid ${int} NOT NULL, pid ${int} NOT NULL, value ${text} NOT NULL, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_uri_value ON idx_uri (pid, value, mask, rid)`,
+        `CREATE INDEX idx_uri_rid ON idx_uri (rid, pid)`,
+
+        `CREATE TABLE idx_number (rid ${int} NOT NULL, pid ${int} NOT NULL, value ${real} NOT NULL, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_number_value ON idx_number (pid, value, mask, rid)`,
+        `CREATE INDEX idx_number_rid ON idx_number (rid, pid)`,
+
+        `CREATE TABLE idx_date (rid ${int} NOT NULL, pid ${int} NOT NULL, low ${int} NOT NULL, high ${int} NOT NULL, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_date_value ON idx_date (pid, low, high, mask, rid)`,
+        `CREATE INDEX idx_date_rid ON idx_date (rid, pid)`,
+
+        `CREATE TABLE idx_quantity (rid ${int} NOT NULL, pid ${int} NOT NULL, value ${real} NOT NULL, system ${text}, code ${text}, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_quantity_value ON idx_quantity (pid, value, mask, rid)`,
+        `CREATE INDEX idx_quantity_rid ON idx_quantity (rid, pid)`,
+
+        `CREATE TABLE idx_reference (rid ${int} NOT NULL, pid ${int} NOT NULL, target_type ${text}, target_id ${text}, url ${text}, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_reference_target ON idx_reference (target_id, target_type, pid, mask, rid)`,
+        `CREATE INDEX idx_reference_rid ON idx_reference (rid, pid)`,
+
+        `CREATE TABLE idx_geo (rid ${int} NOT NULL, pid ${int} NOT NULL, lat ${real} NOT NULL, lng ${real} NOT NULL, mask ${int} NOT NULL)`,
+        `CREATE INDEX idx_geo_value ON idx_geo (pid, lat, lng, mask, rid)`,
+        `CREATE INDEX idx_geo_rid ON idx_geo (rid, pid)`,
+
+        `CREATE TABLE clients (id ${text} PRIMARY KEY, secret_hash ${text} NOT NULL, cu ${text} NOT NULL,
+           write ${text} NOT NULL, egs ${text} NOT NULL, operator ${int} NOT NULL, created_at ${int} NOT NULL)`,
+      ],
+    },
+  ];
+}
+
+export const SCHEMA_MIGRATIONS_DDL = (d: Dialect): string =>
+  `CREATE TABLE IF NOT EXISTS schema_migrations (version ${d.types.int} PRIMARY KEY, name ${d.types.text} NOT NULL, applied_at ${d.types.int} NOT NULL)`;

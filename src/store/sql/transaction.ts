@@ -1,0 +1,42 @@
+// A write transaction over any SQL engine: reads go through the transaction's connection (so they see
+// its own writes), writes through SqlWriter. Unusable once its transaction has ended.
+import type { ClientRecord, ResourceWrite, StoreTx } from '../contract.js';
+import type { Dialect } from './dialect.js';
+import type { ParamCatalog } from './param-catalog.js';
+import type { Queryable } from './queryable.js';
+import { SqlReader } from './reader.js';
+import { SqlWriter } from './writer.js';
+
+export class SqlTransaction extends SqlReader implements StoreTx {
+  private readonly writer: SqlWriter;
+  private open = true;
+
+  constructor(q: Queryable, d: Dialect, params: ParamCatalog) {
+    super(q, d, params, true);
+    this.writer = new SqlWriter(q, d, params);
+  }
+
+  /** Called by the adapter at COMMIT/ROLLBACK. */
+  end(): void {
+    this.open = false;
+  }
+
+  private check(): void {
+    if (!this.open) throw new Error('the transaction has ended');
+  }
+
+  async write(change: ResourceWrite): Promise<void> {
+    this.check();
+    await this.writer.write(change);
+  }
+
+  async putClient(client: ClientRecord): Promise<void> {
+    this.check();
+    await this.writer.putClient(client);
+  }
+
+  async deleteClient(id: string): Promise<boolean> {
+    this.check();
+    return this.writer.deleteClient(id);
+  }
+}

@@ -1,0 +1,134 @@
+// The embedded adapter: one SQLite file in WAL mode, one write connection (transactions serialised by a
+// promise queue, BEGIN IMMEDIATE … COMMIT) and one read-only connection for reads outside transactions,
+// which therefore never see uncommitted data. synchronous=FULL by default: a committed write survives a
+// crash or power loss.
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store, StoreTx } from '../contract.js';
+import type { SearchQuery, SearchResult } from '../query.js';
+import type { CompiledSearch } from '../sql/compile-search.js';
+import { applyMigrations } from '../sql/migrate.js';
+import { ParamCatalog } from '../sql/param-catalog.js';
+import { searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
+import { SqlTransaction } from '../sql/transaction.js';
+import { SqliteConnection } from './connection.js';
+import { sqliteDialect } from './dialect.js';
+
+export interface SqliteStoreOptions {
+  /** FULL (default): fsync at every commit. NORMAL: a power loss may lose the last commits (never corrupts). */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long a connection waits for a lock held by another process. Default 5 s. */
+  busyTimeoutMs?: number;
+  /** Page cache per connection in MiB. Default 64. */
+  cacheMiB?: number;
+}
+
+/** Reads of the read-only connection: a search's rows and total come from one snapshot. */
+class SnapshotReader extends SqlReader {
+  constructor(private readonly conn: SqliteConnection, params: ParamCatalog) {
+    super(conn, sqliteDialect, params, false);
+  }
+
+  protected override async runSearch(compiled: CompiledSearch, query: SearchQuery): Promise<SearchResult> {
+    const read = this.conn.db.transaction(() => {
+      const rows = this.conn.allSync<SearchRow>(compiled.select.text, compiled.select.args);
+      const total = compiled.total ? this.conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : undefined;
+      return searchResult(compiled, query, rows, total);
+    });
+    return read();
+  }
+}
+
+function configure(db: Database.Database, opts: SqliteStoreOptions): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+  db.pragma(`cache_size = -${Math.max(1, Math.floor(opts.cacheMiB ?? 64)) * 1024}`);
+  db.pragma('temp_store = MEMORY');
+}
+
+export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
+  // An in-memory database cannot be shared by two connections: use a private temporary file instead.
+  const temporary = file === ':memory:' ? join(tmpdir(), `ror-store-${randomUUID()}.sqlite`) : null;
+  const path = temporary ?? file;
+  const writeDb = new Database(path);
+  configure(writeDb, opts);
+  writeDb.pragma('journal_mode = WAL');
+  writeDb.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  writeDb.pragma('foreign_keys = OFF');
+  const readDb = new Database(path, { readonly: true });
+  configure(readDb, opts);
+
+  const params = new ParamCatalog();
+  const writeConn = new SqliteConnection(writeDb);
+  const readConn = new SqliteConnection(readDb);
+  const reader = new SnapshotReader(readConn, params);
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  /** Runs fn after every previously queued writer, whatever their outcome. */
+  function serialise<T>(fn: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('the store is closed'));
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return serialise(async () => {
+      writeDb.exec('BEGIN IMMEDIATE');
+      params.begin();
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params);
+      try {
+        const result = await fn(tx);
+        tx.end();
+        writeDb.exec('COMMIT');
+        params.commit();
+        return result;
+      } catch (e) {
+        tx.end();
+        if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
+        params.rollback();
+        throw e;
+      }
+    });
+  }
+
+  const store: Store = {
+    kind: 'sqlite',
+    migrate: () => serialise(async () => {
+      await applyMigrations(writeConn, sqliteDialect, 'BEGIN IMMEDIATE');
+    }),
+    transaction,
+    async close() {
+      if (closed) return;
+      await serialise(async () => undefined);
+      closed = true;
+      try {
+        writeDb.pragma('optimize');
+      } finally {
+        readDb.close();
+        writeDb.close();
+        if (temporary) for (const suffix of ['', '-wal', '-shm']) rmSync(temporary + suffix, { force: true });
+      }
+    },
+    readResource: (type, id) => reader.readResource(type, id),
+    readResources: (refs) => reader.readResources(refs),
+    readResourceVersion: (type, id, version) => reader.readResourceVersion(type, id, version),
+    resourceHistory: (type, id, o) => reader.resourceHistory(type, id, o),
+    readViewStates: (type, id) => reader.readViewStates(type, id),
+    readView: (type, id, profile) => reader.readView(type, id, profile),
+    readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
+    readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
+    viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
+    referrers: (type, id, p) => reader.referrers(type, id, p),
+    search: (q) => reader.search(q),
+    includeTargets: (s, ids, p, profile, t) => reader.includeTargets(s, ids, p, profile, t),
+    revincludeSources: (s, p, targets, profile) => reader.revincludeSources(s, p, targets, profile),
+    countResources: () => reader.countResources(),
+    getClient: (id) => reader.getClient(id),
+    listClients: () => reader.listClients(),
+  };
+  return store;
+}
