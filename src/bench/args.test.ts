@@ -4,18 +4,18 @@ import { DEFAULT_PG_URL, parseBenchArgs } from './args.js';
 describe('parseBenchArgs', () => {
   it('defaults to the region dataset, sqlite, two alternating rounds and all six profiles', () => {
     const o = parseBenchArgs([]);
-    expect(o).toMatchObject({ quick: false, scale: 'region', seed: 1, store: 'sqlite', pgUrl: DEFAULT_PG_URL, readSeconds: 5, searchSeconds: 2.5, rounds: 2 });
+    expect(o).toMatchObject({ quick: false, scale: 'region', seed: 1, store: 'sqlite', pgUrl: DEFAULT_PG_URL, readSeconds: 5, searchSeconds: 10 / 3, rounds: 2 });
     expect(o.searchProfiles).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('--quick switches to the small dataset and short phases, unless a scale is given', () => {
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, scale: 'small', readSeconds: 2, searchSeconds: 1, rounds: 1, searchProfiles: [0, 1, 2] });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, scale: 'small', readSeconds: 1.5, searchSeconds: 1, rounds: 1, searchProfiles: [0, 1, 2] });
     expect(parseBenchArgs(['--quick', '--scale', 'region']).scale).toBe('region');
   });
 
   it('reads values given as separate words or with =', () => {
-    const o = parseBenchArgs(['--scale=national', '--seed', '42', '--store', 'both', '--pg-url=postgres://h/db', '--duration', '8']);
-    expect(o).toMatchObject({ scale: 'national', seed: 42, store: 'both', pgUrl: 'postgres://h/db', readSeconds: 8, searchSeconds: 4 });
+    const o = parseBenchArgs(['--scale=national', '--seed', '42', '--store', 'both', '--pg-url=postgres://h/db', '--duration', '9']);
+    expect(o).toMatchObject({ scale: 'national', seed: 42, store: 'both', pgUrl: 'postgres://h/db', readSeconds: 9, searchSeconds: 6 });
   });
 
   it('keeps search phases at one second at least', () => {

@@ -11,7 +11,8 @@ export interface BenchOptions {
   pgUrl: string;
   /** Seconds per read load phase. */
   readSeconds: number;
-  /** Seconds per search load phase (there are many more search phases than read phases). */
+  /** Seconds per search load phase with one connection (there are many more search phases than read
+   * phases); phases with 16 connections use half of it. */
   searchSeconds: number;
   /** Profiles measured for the typical searches. */
   searchProfiles: number[];
@@ -28,7 +29,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --seed N                 dataset seed (default 1)
   --store sqlite|postgres|both    store(s) to measure (default sqlite)
   --pg-url URL             PostgreSQL URL (default ${DEFAULT_PG_URL})
-  --duration S             seconds per load phase (default 5, 2 with --quick; searches use half, at least 1)
+  --duration S             seconds per read phase (default 5, 1.5 with --quick); search phases use
+                           2/3 of it (at least 1 s) with 1 connection, half that (at least 1 s) with 16
   --help                   this text`;
 
 const SCALES: BenchScale[] = ['small', 'region', 'national'];
@@ -57,7 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (!STORES.includes(store as BenchStore)) throw new Error(`--store must be one of ${STORES.join(', ')}`);
   const seed = given.seed === undefined ? 1 : Number(given.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error('--seed must be an integer ≥ 0');
-  const duration = given.duration === undefined ? (quick ? 2 : 5) : Number(given.duration);
+  const duration = given.duration === undefined ? (quick ? 1.5 : 5) : Number(given.duration);
   if (!Number.isFinite(duration) || duration <= 0 || duration > 600) throw new Error('--duration must be a number of seconds in (0, 600]');
   return {
     quick,
@@ -66,7 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     store: store as BenchStore,
     pgUrl: (given['pg-url'] as string | undefined) ?? DEFAULT_PG_URL,
     readSeconds: duration,
-    searchSeconds: Math.max(1, duration / 2),
+    searchSeconds: Math.max(1, (duration * 2) / 3),
     searchProfiles: quick ? [0, 1, 2] : [0, 1, 2, 3, 4, 5],
     rounds: quick ? 1 : 2,
     help: given.help === true,

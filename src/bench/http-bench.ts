@@ -83,6 +83,8 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
       }
       recordings.push(...answers);
       searches.push(s);
+      const sizes = answers.map((a, i) => `p${opts.searchProfiles[i]} ${(Buffer.byteLength(a.body, 'base64') / 1024).toFixed(0)} KiB`);
+      notes.push(`answer size of "${s.name}": ${sizes.join(', ')}`);
     }
     writeFileSync(recordingsFile, JSON.stringify(recordings));
     bare = await startBaselineServer(recordingsFile);
@@ -134,11 +136,13 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
       for (const connections of SEARCH_CONNECTIONS) {
         for (const p of opts.searchProfiles) {
           log(`search "${s.name}", profile ${p}, ${connections} connection(s)…`);
-          const r = await pair([s.path], auth[p], connections, opts.searchSeconds);
+          const r = await pair([s.path], auth[p], connections, connections === 1 ? opts.searchSeconds : Math.max(1, opts.searchSeconds / 2));
           const name = `search: ${s.name} (${connections} conn)`;
+          // in-flight answers are dropped when a phase ends: a phase shorter than an answer has no sample
+          const note = r.ror.requests === 0 || r.bare.requests === 0 ? 'no answer completed within the phase: lengthen --duration' : undefined;
           for (const pct of ['p50', 'p95', 'p99'] as const) {
             const target = pct === 'p95' && connections === 1 && s.p95TargetMs ? { on: 'value' as const, op: '<=' as const, bound: s.p95TargetMs, text: `≤ ${s.p95TargetMs} ms` } : undefined;
-            records.push(makeRecord({ name: `${name} ${pct}`, value: r.ror.latency[pct], unit: 'ms', baseline: r.bare.latency[pct], dataset, profile: p, target }));
+            records.push(makeRecord({ name: `${name} ${pct}`, value: r.ror.latency[pct], unit: 'ms', baseline: r.bare.latency[pct], dataset, profile: p, target, note }));
           }
           if (connections > 1) records.push(makeRecord({ name: `${name} throughput`, value: r.ror.rps, unit: 'req/s', baseline: r.bare.rps, dataset, profile: p }));
           else meanAt1.set(p, r.ror.latency.mean);

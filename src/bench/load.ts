@@ -49,6 +49,8 @@ export async function runLoad(phase: LoadPhase): Promise<LoadResult> {
         connections: phase.connections,
         duration: phase.seconds,
         timeout: 30,
+        // autocannon stops only at a sample tick: 1 s by default would round every phase up to whole seconds
+        sampleInt: 100,
         headers: phase.headers,
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
       },

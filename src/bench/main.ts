@@ -14,7 +14,8 @@ import { formatTable, writeReport, type BenchReport } from './report.js';
 import { makeRecord, type BenchRecord } from './stats.js';
 
 const run = promisify(execFile);
-const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const t0 = Date.now();
+const log = (s: string) => process.stderr.write(`bench [${((Date.now() - t0) / 1000).toFixed(1)} s]: ${s}\n`);
 
 async function importFigures(ds: CachedDataset, label: string, store: 'sqlite' | 'postgres', opts: BenchOptions): Promise<BenchRecord[]> {
   log(`import rate (${store}): loading ${ds.ndjson}…`);

@@ -70,7 +70,7 @@ describe('demo dataset', () => {
     expect(ids.eg).toBeLessThan(50_000);
     expect(ids.ej).toBeGreaterThan(18_000);
     expect(ids.ej).toBeLessThan(21_000);
-  });
+  }, 300_000);
 });
 
 // ---- conformance to the mandatory (min ≥ 1) elements of the IG differentials

@@ -2,39 +2,14 @@
 // opening a fresh, empty store. Fixtures use a few resources whose index rows and views differ per profile,
 // so every check of visibility compares profile 0 (restricted) with profile 1 (sees more).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientRecord, ResourceWrite, Store, StoredView } from './contract.js';
+import type { ClientRecord, Store } from './contract.js';
 import type { IndexEntry, Predicate, SearchQuery } from './query.js';
+import { bodyOf, change, type Fixture } from './contract.fixtures.js';
+
+export { change };
 
 const ALL = 0b111111;
 const ONLY1 = 0b000010;
-
-interface Fixture {
-  type: string;
-  id: string;
-  version?: number;
-  /** Resource lastUpdated (differs on purpose from the views'). */
-  lu?: number;
-  /** Views' lastUpdated. */
-  viewLu?: number;
-  /** Profiles for which the view exists (default all). */
-  profiles?: number[];
-  index?: IndexEntry[] | null;
-  deleted?: boolean;
-}
-
-const bodyOf = (type: string, id: string, version: number): string => JSON.stringify({ resourceType: type, id, meta: { versionId: String(version) } });
-
-export function change(f: Fixture): ResourceWrite {
-  const version = f.version ?? 1;
-  const viewLu = f.viewLu ?? f.lu ?? 1000;
-  const profiles = f.deleted ? [] : f.profiles ?? [0, 1, 2, 3, 4, 5];
-  const body = bodyOf(f.type, f.id, version);
-  return {
-    resource: { type: f.type, id: f.id, version, lastUpdated: f.lu ?? 9999, body: f.deleted ? null : body },
-    views: [0, 1, 2, 3, 4, 5].map((p) => ({ profile: p, version, lastUpdated: viewLu, body: profiles.includes(p) ? body : null, hash: `h${version}` })),
-    index: f.index === undefined ? [] : f.index,
-  };
-}
 
 async function put(store: Store, ...fixtures: Fixture[]): Promise<void> {
   await store.transaction(async (tx) => {
@@ -191,6 +166,9 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
           await tx.putClient(client);
           expect((await tx.readResource('Organization', 'a'))?.version).toBe(1);
           expect(await tx.getClient('c1')).not.toBeNull();
+          // the transaction searches its own writes, including a parameter it just introduced
+          expect((await tx.search(q('Organization', [{ op: 'token', param: 'ghost-param', code: 'c' }], { total: true }))).total).toBe(1);
+          expect(await store.search(q('Organization', [{ op: 'token', param: 'ghost-param', code: 'c' }]))).toEqual({ rows: [], more: false });
           throw new Error('boom');
         })).rejects.toThrow('boom');
         expect(await store.readResource('Organization', 'a')).toBeNull();
@@ -242,6 +220,25 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await store.transaction((tx) => tx.deleteClient('tool'))).toBe(true);
         expect(await store.transaction((tx) => tx.deleteClient('tool'))).toBe(false);
         expect(await store.listClients()).toEqual([]);
+      });
+
+      it('hierarchy terminates on cycles; deleted resources leave searches and counts', async () => {
+        await put(store,
+          { type: 'Organization', id: 'a', index: [ref('partof', 'Organization', 'b')] },
+          { type: 'Organization', id: 'b', index: [ref('partof', 'Organization', 'a')] },
+          { type: 'Organization', id: 'c', index: [ref('partof', 'Organization', 'b')] });
+        const below = (id: string) => ids(store, q('Organization', [{ op: 'hierarchy', param: 'partof', ids: [id], direction: 'below' }])).then(sorted);
+        expect(await below('a')).toEqual(['a', 'b', 'c']);
+        await put(store, { type: 'Organization', id: 'b', version: 2, deleted: true });
+        expect(await below('a')).toEqual(['a']);
+        expect(await ids(store, q('Organization', [], { total: true }))).toEqual(['a', 'c']);
+        expect((await store.search(q('Organization', [], { total: true }))).total).toBe(2);
+        expect(await store.countResources()).toEqual({ Organization: 2 });
+      });
+
+      it('rejects index rows with a mask outside 6 bits', async () => {
+        await expect(put(store, { type: 'Organization', id: 'a', index: [str('name', 'x', 64)] })).rejects.toThrow();
+        expect(await store.readResource('Organization', 'a')).toBeNull();
       });
 
       it('pages with a keyset cursor that stays consistent while data changes', async () => {
@@ -477,4 +474,3 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
   });
 }
 
-export type { StoredView };

@@ -67,8 +67,9 @@ describe('parseSearch: parameter types', () => {
     expect(where('Task', [['focus', 'hcs-1']])).toEqual([{ op: 'reference', param: 'focus', targetId: 'hcs-1' }]);
     expect(where('Task', [['focus:identifier', '1910800002']])).toEqual([{ op: 'token', param: 'focus:identifier', code: '1910800002' }]);
     expect(where('PractitionerRole', [['service', 'https://ror.example/fhir/HealthcareService/hcs-1']])).toEqual([{ op: 'reference', param: 'service', targetType: 'HealthcareService', targetId: 'hcs-1' }]);
-    expect(where('Organization', [['partof:below', 'Organization/ej-1']])).toEqual([{ op: 'hierarchy', param: 'partof', ids: ['ej-1'], direction: 'below' }]);
-    expect(where('Location', [['partof:above', 'loc-3']])).toEqual([{ op: 'hierarchy', param: 'partof', ids: ['loc-3'], direction: 'above' }]);
+    const strictly = (ids: string[], direction: string) => ({ op: 'not', predicate: { op: 'or', any: [{ op: 'not', predicate: { op: 'hierarchy', param: 'partof', ids, direction } }, { op: 'id', ids }] } });
+    expect(where('Organization', [['partof:below', 'Organization/ej-1']])).toEqual([strictly(['ej-1'], 'below')]);
+    expect(where('Location', [['partof:above', 'loc-3']])).toEqual([strictly(['loc-3'], 'above')]);
   });
 
   it('uri, :missing, _id, _lastUpdated, _tag, _profile', () => {

@@ -204,7 +204,11 @@ function buildReference(def: SearchParamDef, name: string, modifier: string | un
   if (modifier === 'above' || modifier === 'below') {
     if (!hasHierarchy(def)) throw invalid(name, `modifier ':${modifier}' needs a hierarchical reference (partof)`);
     const ref = parseReferenceValue(def, name, undefined, v);
-    return { op: 'hierarchy', param: def.code, ids: [ref.targetId], direction: modifier };
+    // partof:below=X matches what lies below X (its partof is X or under X), not X itself; :above
+    // likewise what lies above X. The store's closure includes X: remove it (A and not B, written
+    // with the operators the query tree has).
+    const closure: Predicate = { op: 'hierarchy', param: def.code, ids: [ref.targetId], direction: modifier };
+    return { op: 'not', predicate: { op: 'or', any: [{ op: 'not', predicate: closure }, { op: 'id', ids: [ref.targetId] }] } };
   }
   if (modifier !== undefined && !CAPITALISED.test(modifier)) throw invalid(name, `modifier ':${modifier}' is not allowed on a reference parameter`);
   if (modifier !== undefined) {

@@ -55,6 +55,7 @@ export async function renderAll(tx: StoreTx, keys: Iterable<string>, now: number
         if (existence !== null && (existence & ~mask) !== 0) next.add(rk);
       }
     }
+    if (process.env.ROR_DEBUG_RENDER) console.error(`render round ${r}: ${sortedOrder.length} rendered, next ${next.size}`);
     round = next;
   }
   return rendered;

@@ -21,19 +21,35 @@ export interface RenderOutcome {
 const hashOf = (text: string) => createHash('sha1').update(text).digest('base64url');
 const ABSENT = 'absent';
 
-/** The view's text without server-managed meta, used to detect changes. */
-function contentText(view: Resource): string {
-  const meta = view.meta as Record<string, unknown> | undefined;
-  if (!meta || (meta.versionId === undefined && meta.lastUpdated === undefined)) return JSON.stringify(view);
-  const { versionId: _v, lastUpdated: _l, ...rest } = meta;
-  return JSON.stringify({ ...view, meta: Object.keys(rest).length ? rest : undefined });
+/**
+ * A view serialised once: `content` has no server-managed meta (for change detection); the served body
+ * is the same text with meta.versionId/lastUpdated spliced in, so each view is stringified only once.
+ */
+interface Serialised {
+  content: string;
+  body(version: number, lastUpdated: number): string;
+}
+
+function serialise(view: Resource): Serialised {
+  const { resourceType, id, meta, ...rest } = view as Resource & { meta?: Record<string, unknown> };
+  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
+  const head = `{"resourceType":${JSON.stringify(resourceType)}${id === undefined ? '' : `,"id":${JSON.stringify(id)}`}`;
+  const restText = JSON.stringify(rest);
+  const tail = restText === '{}' ? '}' : `,${restText.slice(1)}`;
+  const metaText = JSON.stringify(metaRest);
+  const hasMeta = metaText !== '{}';
+  return {
+    content: `${head}${hasMeta ? `,"meta":${metaText}` : ''}${tail}`,
+    body(version, lastUpdated) {
+      const server = `"versionId":"${version}","lastUpdated":"${new Date(lastUpdated).toISOString()}"`;
+      return `${head},"meta":{${server}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}${tail}`;
+    },
+  };
 }
 
 /** The served text of a view: meta.versionId and meta.lastUpdated are the view's own. */
 export function viewBody(view: Resource, version: number, lastUpdated: number): string {
-  const meta = { ...(view.meta as object | undefined), versionId: String(version), lastUpdated: new Date(lastUpdated).toISOString() };
-  const { resourceType, id, meta: _m, ...rest } = view;
-  return JSON.stringify({ resourceType, id, meta, ...rest });
+  return serialise(view).body(version, lastUpdated);
 }
 
 export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number): RenderOutcome {
@@ -44,6 +60,9 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
   let existence = 0;
   let previousExistence = 0;
 
+  // The redactor shares one object between identical views: serialise and hash each object once.
+  const serialised = new Map<Resource, Serialised & { hash: string }>();
+  const bodies = new Map<string, string>();
   for (const p of PROFILES) {
     const view = rendered.views[p];
     const before = byProfile.get(p);
@@ -51,15 +70,26 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
     let hash = ABSENT;
     if (view) {
       existence |= 1 << p;
-      const text = contentText(view);
-      hash = hashOf(text);
+      let ser = serialised.get(view);
+      if (!ser) {
+        const x = serialise(view);
+        ser = { ...x, hash: hashOf(x.content) };
+        serialised.set(view, ser);
+      }
+      hash = ser.hash;
       const seen = distinct.get(hash);
       if (seen) seen.mask |= 1 << p;
       else distinct.set(hash, { view, mask: 1 << p });
     }
     if (before ? before.hash === hash : hash === ABSENT) continue;
     const version = (before?.version ?? 0) + 1;
-    changed.push({ profile: p, version, lastUpdated: now, hash, body: view ? viewBody(view, version, now) : null });
+    let body: string | null = null;
+    if (view) {
+      const key = `${hash}|${version}`;
+      body = bodies.get(key) ?? serialised.get(view)!.body(version, now);
+      bodies.set(key, body);
+    }
+    changed.push({ profile: p, version, lastUpdated: now, hash, body });
   }
 
   const index = new Map<string, IndexEntry>();
@@ -69,6 +99,15 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
       const prior = index.get(key);
       if (prior) prior.mask |= mask;
       else index.set(key, { ...entry, mask });
+    }
+  }
+  if (rendered.views[1] === null) {
+    // Hidden from every profile: its references still tie it to its neighbours (the policy context of a
+    // Practitioner reads its roles), so they stay in the index with an empty mask: they never match.
+    for (const entry of extractIndex(raw)) {
+      if (entry.kind !== 'reference') continue;
+      const key = entryKey(entry);
+      if (!index.has(key)) index.set(key, { ...entry, mask: 0 });
     }
   }
   return { changed, index: [...index.values()], existence, previousExistence };
@@ -89,5 +128,5 @@ function entryKey(e: IndexEntry): string {
 
 /** Canonical content of a raw resource for idempotency: ignores server-managed meta. */
 export function rawContent(resource: Resource): string {
-  return contentText(resource);
+  return serialise(resource).content;
 }

@@ -176,7 +176,10 @@ class Compiler {
       case 'missing': {
         const info = this.params(scope.type, p.param);
         if (!info) return p.missing ? TRUE : FALSE;
-        return this.rows(scope, info.kind, p.param, () => TRUE, p.missing);
+        // probed per candidate through the (rid, pid) index: absence cannot drive a search anyway
+        const x = this.alias('x');
+        const exists = sql`EXISTS (SELECT 1 FROM ${raw(KIND_TABLE[info.kind])} ${raw(x)} WHERE ${raw(x)}.rid = ${raw(scope.res)}.rid AND ${raw(x)}.pid = ${info.pid} AND ${this.visible(x)})`;
+        return p.missing ? sql`NOT ${exists}` : exists;
       }
       case 'geo-near':
         return this.rows(scope, 'geo', p.param, (x) => this.near(x, p.lat, p.lng, p.km));
@@ -225,14 +228,15 @@ class Compiler {
   private has(p: Extract<Predicate, { op: 'has' }>, scope: Scope): Sql {
     const pid = this.pid(p.type, p.param, 'reference');
     if (pid === undefined) return FALSE;
-    const ref = this.alias('ref'), s = this.alias('s'), sv = this.alias('sv');
+    const ref = this.alias('ref'), s = this.alias('s'), sv = this.alias('sv'), t = this.alias('t');
     const source: Scope = { type: p.type, res: s, view: sv };
     const conds = [
-      raw(`${ref}.target_id = ${scope.res}.id AND ${ref}.target_type = ${scope.res}.type`), sql`${raw(ref)}.pid = ${pid}`,
-      this.visible(ref), sql`${raw(s)}.type = ${p.type}`, raw(`${s}.deleted = 0`),
+      sql`${raw(ref)}.pid = ${pid}`, this.visible(ref), sql`${raw(ref)}.target_type = ${scope.type}`,
+      sql`${raw(s)}.type = ${p.type}`, raw(`${s}.deleted = 0`),
       ...p.where.map((w) => this.predicate(w, source)),
     ];
-    return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(ref)} JOIN res ${raw(s)} ON ${raw(s)}.rid = ${raw(ref)}.rid ${this.visibleView(s, sv)} WHERE ${join(conds, ' AND ')})`;
+    // an IN list (not a correlated EXISTS) lets the planner start from the referencing resources
+    return sql`${raw(scope.res)}.rid IN (SELECT ${raw(t)}.rid FROM idx_reference ${raw(ref)} JOIN res ${raw(s)} ON ${raw(s)}.rid = ${raw(ref)}.rid ${this.visibleView(s, sv)} JOIN res ${raw(t)} ON ${raw(t)}.type = ${raw(ref)}.target_type AND ${raw(t)}.id = ${raw(ref)}.target_id WHERE ${join(conds, ' AND ')})`;
   }
 
   private hierarchy(p: Extract<Predicate, { op: 'hierarchy' }>, scope: Scope): Sql {
@@ -257,7 +261,8 @@ class Compiler {
     const col = { token: 'code', string: 'value', uri: 'value', number: 'value', quantity: 'value', reference: 'target_id',
       date: s.descending ? 'high' : 'low' }[info.kind];
     const x = this.alias('x');
-    return sql`(SELECT ${raw(s.descending ? 'MAX' : 'MIN')}(${raw(x)}.${raw(col)}) FROM ${raw(KIND_TABLE[info.kind])} ${raw(x)} WHERE ${raw(x)}.rid = ${raw(scope.res)}.rid AND ${raw(x)}.pid = ${info.pid} AND ${this.visible(x)})`;
+    // pid unindexed: otherwise MIN/MAX may walk the (pid, value) index instead of this resource's rows
+    return sql`(SELECT ${raw(s.descending ? 'MAX' : 'MIN')}(${raw(x)}.${raw(col)}) FROM ${raw(KIND_TABLE[info.kind])} ${raw(x)} WHERE ${raw(x)}.rid = ${raw(scope.res)}.rid AND ${raw(this.d.unindexed(`${x}.pid`))} = ${info.pid} AND ${this.visible(x)})`;
   }
 }
 

@@ -35,6 +35,8 @@ export interface Dialect {
   distanceKm(lat1: string, lng1: string, lat2: string, lng2: string): string;
   /** `ON CONFLICT (...) DO UPDATE SET ...` tail of an INSERT. */
   upsert(conflict: readonly string[], update: readonly string[]): string;
+  /** `expr` made unusable for index selection (SQLite: `+expr`), when the planner would pick a worse index. */
+  unindexed(expr: string): string;
   /** `LIMIT ?` clause (the count is bound). */
   limit(): string;
 }

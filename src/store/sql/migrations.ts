@@ -3,10 +3,11 @@
 //
 // Tables (rid = internal integer id of a resource; all instants epoch ms):
 //   res(rid, type, id, version, last_updated, deleted)    current state of each resource, UNIQUE(type, id)
-//   resource_history(rid, version, last_updated, body)     every version (current included); body null = deleted
-//   bodies(bid, digest, body)                              distinct view bodies, deduplicated by sha-256 of the
-//                                                          bytes: identical views of several profiles (meta
-//                                                          included) and unchanged versions are stored once
+//   resource_history(rid, version, last_updated, bid)      every version (current included); bid null = deleted
+//   bodies(bid, digest, body)                              distinct JSON bodies (resources and views), deduplicated
+//                                                          by sha-256 of the bytes: identical views of several
+//                                                          profiles (meta included), a view identical to the
+//                                                          resource, unchanged versions are stored once
 //   views(rid, profile, version, last_updated, hash, bid)  current view per profile; bid null = the resource
 //                                                          does not exist for the profile
 //   view_history(rid, profile, version, ...)               every version of every profile's view
@@ -34,7 +35,7 @@ export function migrations(d: Dialect): Migration[] {
         `CREATE TABLE res (rid ${autoId}, type ${text} NOT NULL, id ${text} NOT NULL, version ${int} NOT NULL,
            last_updated ${int} NOT NULL, deleted ${int} NOT NULL, UNIQUE (type, id))`,
         `CREATE TABLE resource_history (rid ${int} NOT NULL, version ${int} NOT NULL, last_updated ${int} NOT NULL,
-           body ${text}, PRIMARY KEY (rid, version))`,
+           bid ${int}, PRIMARY KEY (rid, version))${withoutRowid}`,
         `CREATE TABLE bodies (bid ${autoId}, digest ${blob} NOT NULL UNIQUE, body ${text} NOT NULL)`,
         `CREATE TABLE views (rid ${int} NOT NULL, profile ${int} NOT NULL, version ${int} NOT NULL,
            last_updated ${int} NOT NULL, hash ${text} NOT NULL, bid ${int}, PRIMARY KEY (rid, profile))${withoutRowid}`,

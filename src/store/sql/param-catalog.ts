@@ -43,7 +43,8 @@ export class ParamCatalog {
     for (const { type, param } of refs) {
       const key = keyOf(type, param);
       if (found.has(key)) continue;
-      let info = this.cached(key);
+      // outside a transaction only committed pids are trusted (a pending one may be rolled back)
+      let info = inTx ? this.cached(key) : this.committed.get(key);
       if (!info) {
         const row = await q.get<{ pid: number; kind: IndexKind }>(SELECT_PARAM, [type, param]);
         if (row) {

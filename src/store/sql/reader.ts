@@ -35,7 +35,8 @@ export function searchResult(compiled: CompiledSearch, query: SearchQuery, rows:
   return result;
 }
 
-const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, h.body';
+const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body';
+const BODY = 'LEFT JOIN bodies b ON b.bid = h.bid';
 const VIEW_COLS = 'v.profile, v.version, v.last_updated, v.hash, b.body';
 
 function groupByType(refs: readonly { type: string; id: string }[]): Map<string, string[]> {
@@ -62,10 +63,10 @@ export class SqlReader implements StoreReader {
   ) {
     const visible = (v: string) => `${v}.bid IS NOT NULL`;
     this.sql = {
-      resource: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version WHERE r.type = ? AND r.id = ?`,
-      resources: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
-      resourceVersion: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid WHERE r.type = ? AND r.id = ? AND h.version = ?`,
-      resourceHistory: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid WHERE r.type = ? AND r.id = ?
+      resource: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version ${BODY} WHERE r.type = ? AND r.id = ?`,
+      resources: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version ${BODY} WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
+      resourceVersion: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid ${BODY} WHERE r.type = ? AND r.id = ? AND h.version = ?`,
+      resourceHistory: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid ${BODY} WHERE r.type = ? AND r.id = ?
         AND h.last_updated >= ? AND h.version < ? ORDER BY h.version DESC ${d.limit()}`,
       viewStates: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
       view: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,

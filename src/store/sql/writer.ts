@@ -15,18 +15,27 @@ const INDEX_TABLES: Record<IndexKind, string> = {
   quantity: 'idx_quantity', reference: 'idx_reference', geo: 'idx_geo',
 };
 
-const INSERT_INDEX: Record<IndexKind, string> = {
-  token: 'INSERT INTO idx_token (rid, pid, system, code, text, mask) VALUES (?, ?, ?, ?, ?, ?)',
-  string: 'INSERT INTO idx_string (rid, pid, value, mask) VALUES (?, ?, ?, ?)',
-  uri: 'INSERT INTO idx_uri (rid, pid, value, mask) VALUES (?, ?, ?, ?)',
-  number: 'INSERT INTO idx_number (rid, pid, value, mask) VALUES (?, ?, ?, ?)',
-  date: 'INSERT INTO idx_date (rid, pid, low, high, mask) VALUES (?, ?, ?, ?, ?)',
-  quantity: 'INSERT INTO idx_quantity (rid, pid, value, system, code, mask) VALUES (?, ?, ?, ?, ?, ?)',
-  reference: 'INSERT INTO idx_reference (rid, pid, target_type, target_id, url, mask) VALUES (?, ?, ?, ?, ?, ?)',
-  geo: 'INSERT INTO idx_geo (rid, pid, lat, lng, mask) VALUES (?, ?, ?, ?, ?)',
+const INDEX_COLUMNS: Record<IndexKind, string[]> = {
+  token: ['rid', 'pid', 'system', 'code', 'text', 'mask'],
+  string: ['rid', 'pid', 'value', 'mask'],
+  uri: ['rid', 'pid', 'value', 'mask'],
+  number: ['rid', 'pid', 'value', 'mask'],
+  date: ['rid', 'pid', 'low', 'high', 'mask'],
+  quantity: ['rid', 'pid', 'value', 'system', 'code', 'mask'],
+  reference: ['rid', 'pid', 'target_type', 'target_id', 'url', 'mask'],
+  geo: ['rid', 'pid', 'lat', 'lng', 'mask'],
 };
 
-/** Column values after (rid, pid), in INSERT_INDEX order. */
+/** Rows per multi-row INSERT: one statement per kind for a typical resource, bounded statement variants. */
+const ROWS_PER_INSERT = 32;
+
+const insertIndexSql = (kind: IndexKind, rows: number): string => {
+  const cols = INDEX_COLUMNS[kind];
+  const tuple = `(${cols.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${INDEX_TABLES[kind]} (${cols.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`;
+};
+
+/** Column values after (rid, pid), in INDEX_COLUMNS order. */
 function indexValues(e: IndexEntry): unknown[] {
   switch (e.kind) {
     case 'token': return [e.system ?? null, e.code ?? null, e.text ?? null, e.mask];
@@ -45,15 +54,16 @@ export class SqlWriter {
   constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog) {
     this.sql = {
       findRes: 'SELECT rid FROM res WHERE type = ? AND id = ?',
-      insertRes: 'INSERT INTO res (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?) RETURNING rid',
+      // a row comes back only for a new resource (the common case of an import: one statement)
+      insertRes: 'INSERT INTO res (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (type, id) DO NOTHING RETURNING rid',
       updateRes: 'UPDATE res SET version = ?, last_updated = ?, deleted = ? WHERE rid = ?',
-      history: `INSERT INTO resource_history (rid, version, last_updated, body) VALUES (?, ?, ?, ?)
-        ${d.upsert(['rid', 'version'], ['last_updated', 'body'])}`,
+      history: `INSERT INTO resource_history (rid, version, last_updated, bid) VALUES (?, ?, ?, ?)
+        ${d.upsert(['rid', 'version'], ['last_updated', 'bid'])}`,
       findBody: 'SELECT bid FROM bodies WHERE digest = ?',
-      insertBody: 'INSERT INTO bodies (digest, body) VALUES (?, ?) RETURNING bid',
-      view: `INSERT INTO views (rid, profile, version, last_updated, hash, bid) VALUES (?, ?, ?, ?, ?, ?)
+      insertBody: 'INSERT INTO bodies (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING bid',
+      view: `INSERT INTO views (rid, profile, version, last_updated, hash, bid) VALUES #
         ${d.upsert(['rid', 'profile'], ['version', 'last_updated', 'hash', 'bid'])}`,
-      viewHistory: `INSERT INTO view_history (rid, profile, version, last_updated, hash, bid) VALUES (?, ?, ?, ?, ?, ?)
+      viewHistory: `INSERT INTO view_history (rid, profile, version, last_updated, hash, bid) VALUES #
         ${d.upsert(['rid', 'profile', 'version'], ['last_updated', 'hash', 'bid'])}`,
       putClient: `INSERT INTO clients (id, secret_hash, cu, write, egs, operator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ${d.upsert(['id'], ['secret_hash', 'cu', 'write', 'egs', 'operator', 'created_at'])}`,
@@ -67,43 +77,88 @@ export class SqlWriter {
     const r = change.resource;
     if (!r.type || !r.id) throw new Error('a stored resource needs a type and an id');
     const deleted = r.body === null ? 1 : 0;
-    const existing = await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]);
+    const inserted = await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]);
+    const existing = !inserted;
     let rid: number;
-    if (existing) {
-      rid = Number(existing.rid);
+    if (inserted) rid = Number(inserted.rid);
+    else {
+      rid = Number((await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))!.rid);
       await this.q.run(this.sql.updateRes, [r.version, r.lastUpdated, deleted, rid]);
-    } else {
-      rid = Number((await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]))!.rid);
     }
-    await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, r.body]);
-
+    // bodies identical within this change (resource, views) are looked up once
     const bidOfBody = new Map<string, number>();
+    let resourceBid: number | null = null;
+    if (r.body !== null) {
+      resourceBid = await this.bodyId(r.body);
+      bidOfBody.set(r.body, resourceBid);
+    }
+    await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid]);
+
+    const viewRows: unknown[][] = [];
+    const profiles = new Set<number>();
     for (const v of change.views) {
       if (!Number.isInteger(v.profile) || v.profile < 0 || v.profile > 5) throw new Error(`invalid profile ${v.profile}`);
+      if (profiles.has(v.profile)) throw new Error(`two views for profile ${v.profile}`);
+      profiles.add(v.profile);
       let bid: number | null = null;
       if (v.body !== null) {
         bid = bidOfBody.get(v.body) ?? (await this.bodyId(v.body));
         bidOfBody.set(v.body, bid);
       }
-      const row = [rid, v.profile, v.version, v.lastUpdated, v.hash, bid];
-      await this.q.run(this.sql.view, row);
-      await this.q.run(this.sql.viewHistory, row);
+      viewRows.push([rid, v.profile, v.version, v.lastUpdated, v.hash, bid]);
+    }
+    if (viewRows.length) {
+      // one multi-row statement each for the current views and their history
+      const args = viewRows.flat();
+      await this.q.run(this.multiRow('view', this.sql.view, 6, viewRows.length), args);
+      await this.q.run(this.multiRow('viewHistory', this.sql.viewHistory, 6, viewRows.length), args);
     }
 
     if (change.index) {
       if (existing) for (const del of this.deleteIndex) await this.q.run(del, [rid]);
+      const byKind = new Map<IndexKind, unknown[][]>();
       for (const e of change.index) {
+        if (!Number.isInteger(e.mask) || e.mask < 0 || e.mask > 63) throw new Error(`invalid index mask ${e.mask}`);
         const pid = await this.params.ensure(this.q, r.type, e.param, e.kind);
-        await this.q.run(INSERT_INDEX[e.kind], [rid, pid, ...indexValues(e)]);
+        const rows = byKind.get(e.kind);
+        const row = [rid, pid, ...indexValues(e)];
+        if (rows) rows.push(row);
+        else byKind.set(e.kind, [row]);
+      }
+      for (const [kind, rows] of byKind) {
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+          await this.q.run(this.insertSql(kind, chunk.length), chunk.flat());
+        }
       }
     }
   }
 
+  private readonly sqlCache = new Map<string, string>();
+
+  private insertSql(kind: IndexKind, rows: number): string {
+    const key = `${kind}:${rows}`;
+    let text = this.sqlCache.get(key);
+    if (!text) this.sqlCache.set(key, (text = insertIndexSql(kind, rows)));
+    return text;
+  }
+
+  /** `template` with its `#` replaced by `rows` tuples of `columns` placeholders. */
+  private multiRow(name: string, template: string, columns: number, rows: number): string {
+    const key = `${name}:${rows}`;
+    let text = this.sqlCache.get(key);
+    if (!text) {
+      const tuple = `(${Array(columns).fill('?').join(', ')})`;
+      this.sqlCache.set(key, (text = template.replace('#', Array(rows).fill(tuple).join(', '))));
+    }
+    return text;
+  }
+
   private async bodyId(body: string): Promise<number> {
     const digest = bodyDigest(body);
-    const found = await this.q.get<{ bid: number }>(this.sql.findBody, [digest]);
-    if (found) return Number(found.bid);
-    return Number((await this.q.get<{ bid: number }>(this.sql.insertBody, [digest, body]))!.bid);
+    const inserted = await this.q.get<{ bid: number }>(this.sql.insertBody, [digest, body]);
+    if (inserted) return Number(inserted.bid);
+    return Number((await this.q.get<{ bid: number }>(this.sql.findBody, [digest]))!.bid);
   }
 
   async putClient(c: ClientRecord): Promise<void> {

@@ -14,5 +14,6 @@ export const sqliteDialect: Dialect = {
   distanceKm: (lat1, lng1, lat2, lng2) => haversineKm(lat1, lng1, lat2, lng2, 'min'),
   upsert: (conflict, update) =>
     `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  unindexed: (expr) => `+${expr}`,
   limit: () => 'LIMIT ?',
 };

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { change, runStoreContract } from '../contract.suite.js';
 import { openStore } from '../open.js';
+import type { IndexKind, SearchQuery } from '../query.js';
+import { compileSearch } from '../sql/compile-search.js';
+import { sqliteDialect } from './dialect.js';
 import { openSqliteStore } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-sqlite-test-'));
@@ -44,5 +47,39 @@ describe('sqlite specifics', () => {
 
   it('openStore refuses postgres URLs clearly when the adapter is missing', async () => {
     await expect(openStore('postgres://localhost/x')).rejects.toThrow(/PostgreSQL store/);
+  });
+});
+
+describe('query plans (seeded planner statistics)', () => {
+  it('drives "specialty + location.address-postalcode prefix" from the index rows, scanning nothing', async () => {
+    const file = join(dir, 'plan.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    await store.transaction(async (tx) => {
+      await tx.write(change({ type: 'Location', id: 'l1', index: [{ kind: 'string', param: 'address-postalcode', value: '75001', mask: 63 }] }));
+      await tx.write(change({ type: 'HealthcareService', id: 'h1', index: [
+        { kind: 'token', param: 'specialty', system: 's', code: 'S1', mask: 63 },
+        { kind: 'string', param: 'name', value: 'x', mask: 63 },
+        { kind: 'reference', param: 'location', targetType: 'Location', targetId: 'l1', mask: 63 }] }));
+    });
+    const query: SearchQuery = {
+      type: 'HealthcareService', profile: 0, count: 20, total: true, sort: [{ param: 'name', descending: false }], where: [
+        { op: 'token', param: 'specialty', system: 's', code: 'S1' },
+        { op: 'chain', param: 'location', targetType: 'Location', where: [{ op: 'string', param: 'address-postalcode', mode: 'prefix', value: '75' }] }],
+    };
+    expect((await store.search(query)).rows.map((r) => r.id)).toEqual(['h1']);
+    await store.close();
+
+    const db = new Database(file, { readonly: true });
+    const params = new Map((db.prepare('SELECT type, param, pid, kind FROM search_params').all() as { type: string; param: string; pid: number; kind: IndexKind }[])
+      .map((r) => [`${r.type}.${r.param}`, { pid: r.pid, kind: r.kind }]));
+    const compiled = compileSearch(query, sqliteDialect, (t, p) => params.get(`${t}.${p}`));
+    for (const stmt of [compiled.select, compiled.total!]) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${stmt.text}`).all(...stmt.args) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.filter((d) => /^SCAN /.test(d))).toEqual([]);
+      expect(plan.some((d) => d.includes('idx_token_value (pid=? AND code=? AND system=?)'))).toBe(true);
+      expect(plan.some((d) => d.includes('USING INDEX sqlite_autoindex_res_1 (type=?)'))).toBe(false);
+    }
+    db.close();
   });
 });

@@ -16,6 +16,7 @@ import { searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
+import { seedPlannerStats } from './planner-stats.js';
 
 export interface SqliteStoreOptions {
   /** FULL (default): fsync at every commit. NORMAL: a power loss may lose the last commits (never corrupts). */
@@ -24,21 +25,26 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Page cache per connection in MiB. Default 64. */
   cacheMiB?: number;
+  /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default 10000 (~40 MiB): fewer, larger
+   * checkpoints write each hot index page once instead of once per small checkpoint. */
+  walAutocheckpointPages?: number;
 }
 
 /** Reads of the read-only connection: a search's rows and total come from one snapshot. */
 class SnapshotReader extends SqlReader {
-  constructor(private readonly conn: SqliteConnection, params: ParamCatalog) {
+  private readonly snapshot: (compiled: CompiledSearch, query: SearchQuery) => SearchResult;
+
+  constructor(conn: SqliteConnection, params: ParamCatalog) {
     super(conn, sqliteDialect, params, false);
+    this.snapshot = conn.db.transaction((compiled: CompiledSearch, query: SearchQuery) => {
+      const rows = conn.allSync<SearchRow>(compiled.select.text, compiled.select.args);
+      const total = compiled.total ? conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : undefined;
+      return searchResult(compiled, query, rows, total);
+    });
   }
 
   protected override async runSearch(compiled: CompiledSearch, query: SearchQuery): Promise<SearchResult> {
-    const read = this.conn.db.transaction(() => {
-      const rows = this.conn.allSync<SearchRow>(compiled.select.text, compiled.select.args);
-      const total = compiled.total ? this.conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : undefined;
-      return searchResult(compiled, query, rows, total);
-    });
-    return read();
+    return this.snapshot(compiled, query);
   }
 }
 
@@ -57,6 +63,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   writeDb.pragma('journal_mode = WAL');
   writeDb.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   writeDb.pragma('foreign_keys = OFF');
+  writeDb.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000))}`);
   const readDb = new Database(path, { readonly: true });
   configure(readDb, opts);
 
@@ -99,12 +106,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     kind: 'sqlite',
     migrate: () => serialise(async () => {
       await applyMigrations(writeConn, sqliteDialect, 'BEGIN IMMEDIATE');
+      // creating sqlite_stat1 changes the schema: the read connection reloads it, stats included
+      seedPlannerStats(writeDb);
     }),
     transaction,
     async close() {
       if (closed) return;
-      await serialise(async () => undefined);
-      closed = true;
+      closed = true; // refuse new transactions, then let the queued ones finish
+      await queue;
       try {
         writeDb.pragma('optimize');
       } finally {
