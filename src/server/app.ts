@@ -13,6 +13,7 @@ import { FHIR_JSON } from '../fhir/rest/types.js';
 import { TokenService } from './auth/tokens.js';
 import { CallerResolver } from './auth/caller.js';
 import { verifySecret } from './auth/secrets.js';
+import { registerPolicyRoutes } from './routes-policy.js';
 
 export interface AppOptions {
   store: Store;
@@ -128,6 +129,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) params.push([k, x]);
     return send(reply, await search(opts.store, caller, { type, params, lenient: lenient(req), base: base(req) }));
   });
+
+  registerPolicyRoutes(app, opts.store, authenticate);
 
   app.addHook('onRequest', async (req) => {
     const ct = req.headers['content-type'];

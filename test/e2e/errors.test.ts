@@ -66,3 +66,24 @@ describe('bad input always gets an OperationOutcome with the right status', () =
     }
   });
 });
+
+describe('policy explanation endpoint', () => {
+  it('tells the operator what each profile sees of a resource and why', async () => {
+    const r = await s.request('demo-operator', '/fhir/Organization/eg-chu/$explain');
+    expect(r.status).toBe(200);
+    expect(r.body.resourceType).toBe('Parameters');
+    const profiles = r.body.parameter.filter((p: any) => p.name === 'profile');
+    expect(profiles).toHaveLength(6);
+    const p0 = profiles.find((p: any) => p.part[0].valueInteger === 0);
+    const hidden = p0.part.filter((x: any) => x.name === 'hidden').map((h: any) => h.part.find((y: any) => y.name === 'group').valueString);
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(r.body.parameter.find((p: any) => p.name === 'sectors').valueString).toBe('sanitaire');
+  });
+
+  it('is refused to tools, before any lookup', async () => {
+    const known = await s.request('demo-samu', '/fhir/Organization/eg-chu/$explain');
+    const unknown = await s.request('demo-samu', '/fhir/Organization/nope/$explain');
+    expect(known.status).toBe(403);
+    expect(unknown.text).toBe(known.text);
+  });
+});
