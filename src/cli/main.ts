@@ -7,6 +7,8 @@ import { registerClient } from './client.js';
 import { registerImport } from './import.js';
 import { registerDemo } from './demo.js';
 import { registerPolicy } from './policy.js';
+import { registerAudit } from './audit.js';
+import { registerMigrate } from './migrate.js';
 
 export const defaultDb = () => process.env.DATABASE_URL ?? process.env.ROR_DB ?? './ror.db';
 
@@ -29,6 +31,8 @@ registerImport(program);
 registerClient(program);
 registerDemo(program);
 registerPolicy(program);
+registerAudit(program);
+registerMigrate(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);

@@ -1,6 +1,15 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
+import { startCluster } from '../server/cluster.js';
 import { serve } from '../server/start.js';
 import { defaultDb, intOption } from './main.js';
+
+interface ServeCliOptions {
+  db: string;
+  port: number;
+  host: string;
+  workers: number;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -9,9 +18,19 @@ export function registerServe(program: Command): void {
     .option('--db <file|url>', 'SQLite file or postgres:// URL (env ROR_DB, DATABASE_URL)', defaultDb())
     .option('--port <n>', 'port', intOption('--port', 0, 65535), Number(process.env.PORT ?? 8080))
     .option('--host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
-    .action(async (o: { db: string; port: number; host: string }) => {
+    .option('--workers <n>', 'server processes sharing the port (env ROR_WORKERS; one per core is typical)',
+      intOption('--workers', 1, 1024), Number(process.env.ROR_WORKERS ?? 1))
+    .action(async (o: ServeCliOptions) => {
+      if (o.workers > 1 && cluster.isPrimary) {
+        const running = await startCluster({ db: o.db, port: o.port, host: o.host, workers: o.workers });
+        process.stdout.write(`ror: serving ${o.db} on ${running.url}/fhir with ${o.workers} workers\n`);
+        const stop = () => void running.stop().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        return;
+      }
       const server = await serve({ db: o.db, port: o.port, host: o.host });
-      process.stdout.write(`ror: serving ${o.db} on ${server.url}/fhir\n`);
+      if (cluster.isPrimary) process.stdout.write(`ror: serving ${o.db} on ${server.url}/fhir\n`);
       const stop = () => void server.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

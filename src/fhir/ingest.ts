@@ -6,7 +6,7 @@ import type { StoreTx } from '../store/contract.js';
 import { isStoredType } from './resource-types.js';
 import { badRequest } from './errors.js';
 import { contextDependants, renderAll } from './views/propagate.js';
-import { storeNeighbourhood } from './views/context.js';
+import { SessionNeighbourhood } from './views/session.js';
 import { rawContent } from './views/render.js';
 
 export interface IngestStats {
@@ -39,18 +39,20 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now): In
   const touched = new Set<string>();
   const dependants = new Set<string>();
   const stats: IngestStats = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
-  const nb = storeNeighbourhood(tx);
+  // One neighbourhood for the whole session: it knows what it wrote (current versions, view states).
+  const nb = new SessionNeighbourhood(tx);
 
   return {
     async add(batch) {
       const at = now();
+      await nb.prefetch(batch.map((item) => (isDeletion(item) ? item.delete : { type: (item as Resource).resourceType, id: (item as Resource).id ?? '' })));
       for (const item of batch) {
         if (isDeletion(item)) {
           const { type, id } = item.delete;
-          const current = await tx.readResource(type, id);
-          if (!current || current.body === null) continue;
+          const current = await nb.current(type, id);
+          if (current.version === null || current.deleted) continue;
           for (const d of await contextDependants(tx, nb, `${type}/${id}`)) dependants.add(d);
-          await tx.write({ resource: { type, id, version: current.version + 1, lastUpdated: at, body: null }, views: [], index: null });
+          await nb.put({ type, id, version: current.version + 1, lastUpdated: at, body: null }, false, false);
           touched.add(`${type}/${id}`);
           stats.deleted++;
           continue;
@@ -59,21 +61,22 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now): In
         if (!isStoredType(resource.resourceType)) throw badRequest(`Resource type ${resource.resourceType} is not stored by this directory`);
         if (!resource.id) throw badRequest(`A ${resource.resourceType} has no id`);
         const key = `${resource.resourceType}/${resource.id}`;
-        const current = await tx.readResource(resource.resourceType, resource.id);
-        const content = rawContent(resource);
-        if (current?.body && rawContent(JSON.parse(current.body)) === content) {
+        const current = await nb.current(resource.resourceType, resource.id);
+        const content = storedBody(resource);
+        if (current.raw && rawContent(current.raw) === content) {
           stats.unchanged++;
           continue;
         }
-        if (current?.body) {
+        if (current.raw) {
           // The old version's neighbours (e.g. a Location the offer no longer uses) must be re-rendered.
           for (const d of await contextDependants(tx, nb, key)) dependants.add(d);
           stats.updated++;
         } else {
           stats.created++;
         }
-        const version = (current?.version ?? 0) + 1;
-        await tx.write({ resource: { type: resource.resourceType, id: resource.id, version, lastUpdated: at, body: storedBody(resource) }, views: [], index: null });
+        const version = (current.version ?? 0) + 1;
+        // written together with its views by finish(): one write per resource instead of two
+        await nb.put({ type: resource.resourceType, id: resource.id, version, lastUpdated: at, body: content }, current.version === null, true);
         touched.add(key);
       }
     },
@@ -81,8 +84,9 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now): In
       if (touched.size > 0) {
         for (const d of dependants) touched.add(d);
         // Dependants too: a batch may bring a resource before the neighbours its context reads.
-        await renderAll(tx, touched, now(), true);
+        await renderAll(tx, touched, now(), true, nb);
       }
+      await nb.flush();
       return stats;
     },
   };

@@ -13,6 +13,15 @@ import { FHIR_JSON } from '../fhir/rest/types.js';
 import { TokenService } from './auth/tokens.js';
 import { CallerResolver } from './auth/caller.js';
 import { verifySecret } from './auth/secrets.js';
+import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
+import { auditRecord, type AuditAction } from '../fhir/audit/event.js';
+import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
+import {
+  conditionalPatch, conditionalUpdate, createResource, deleteResource, establishmentKeys, guardSearchParams,
+  maySeeTask, patchResource, processBundle, updateResource, type AuditSlot, type WriteContext,
+} from '../fhir/write/index.js';
+import { limitsFromEnv, RateLimiter, type ServerLimits } from './limits.js';
+import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { registerPolicyRoutes } from './routes-policy.js';
 
 export interface AppOptions {
@@ -23,11 +32,31 @@ export interface AppOptions {
   bodyLimit?: number;
   logger?: boolean;
   version?: string;
+  /** Batching of the audit of reads and refused requests (defaults: every 200 ms or 500 events). */
+  audit?: AuditLogOptions;
+  /** Rate limit and timeouts (default: limitsFromEnv()). */
+  limits?: ServerLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    audit: AuditSlot;
+  }
+}
+
+/** Where an interaction is audited: its REST name and AuditEvent action. */
+function facts(req: FastifyRequest, interaction: string, action: AuditAction, type?: string, id?: string | null, query?: string): void {
+  const f = req.audit.facts;
+  f.interaction = interaction;
+  f.action = action;
+  f.entities = type ? [{ type, id: id ?? null }] : [];
+  if (query !== undefined) f.query = query;
 }
 
 const FHIR_TYPES = /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded)/;
 
 function send(reply: FastifyReply, res: FhirResponse): FastifyReply {
+  if (res.status === 204) return reply.code(204).headers(res.headers).send();
   return reply.code(res.status).headers(res.headers).send(res.body);
 }
 
@@ -42,11 +71,17 @@ function queryPairs(url: string): [string, string][] {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const limits = opts.limits ?? limitsFromEnv();
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024,
     return503OnClosing: true,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
   });
+  const auditLog = new AuditLog(opts.store, { ...opts.audit, onError: opts.audit?.onError ?? ((e) => app.log.error(e)) });
+  const limiter = limits.rate ? new RateLimiter(limits.rate) : null;
+  app.decorateRequest('audit', null as unknown as AuditSlot);
   await app.register(formbody);
   app.addContentTypeParser(['application/fhir+json', 'application/json-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -61,8 +96,64 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const lenient = (req: FastifyRequest) => /handling\s*=\s*lenient/i.test(String(req.headers.prefer ?? ''));
   const authenticate = async (req: FastifyRequest): Promise<Caller> => {
     const claims = await opts.tokens.verify(req.headers.authorization);
-    return callers.resolve(claims, req.headers);
+    const caller = await callers.resolve(claims, req.headers);
+    req.audit.facts.caller = caller;
+    if (limiter) {
+      const wait = limiter.take(caller.clientId);
+      if (wait > 0) throw new FhirError(429, 'throttled', `Rate limit exceeded for client ${caller.clientId}: retry in ${wait} s`, undefined, { 'retry-after': String(wait) });
+    }
+    return caller;
   };
+  const writes = new GroupCommitter(opts.store);
+  const writeContext = (req: FastifyRequest, caller: Caller): WriteContext => ({ store: opts.store, caller, base: base(req), audit: req.audit, run: writes.run });
+  const header = (req: FastifyRequest, name: string): string | undefined => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  /** The raw resource version, for If-Match, shown to a caller who may write the resource. */
+  const withResourceVersion = async (caller: Caller, type: string, id: string, res: FhirResponse): Promise<FhirResponse> => {
+    if (res.status !== 200) return res;
+    const writes = caller.operator || (caller.write.includes('A') && (type === 'Location' || type === 'HealthcareService')) || (caller.write.includes('B') && type === 'Task');
+    if (!writes) return res;
+    const stored = await opts.store.readResource(type, id);
+    if (!stored?.body) return res;
+    if (!caller.operator && type !== 'Task') {
+      const keys = await establishmentKeys(opts.store, type, id, JSON.parse(stored.body));
+      if (!caller.egs.some((eg) => keys.has(eg))) return res;
+    }
+    return { ...res, headers: { ...res.headers, 'ror-resource-version': String(stored.version) } };
+  };
+  /** A tool reads only its own anomaly reports: another tool's is 404, like an unknown id. */
+  const assertTaskVisible = async (caller: Caller, type: string, id: string): Promise<void> => {
+    if (type !== 'Task' || caller.operator) return;
+    const stored = await opts.store.readResource(type, id);
+    const body = stored?.body ?? (stored ? (await opts.store.resourceHistory(type, id, { count: 2 })).find((v) => v.body)?.body : undefined);
+    if (!maySeeTask(caller, body ? JSON.parse(body) : null)) throw new FhirError(404, 'not-found', `${type}/${id} is not known`);
+  };
+  /** AuditEvent exists for the operator only: for a tool it is an unsupported type, like any other. */
+  const assertAuditReader = (caller: Caller): void => {
+    if (!caller.operator) throw new FhirError(404, 'not-supported', `Resource type 'AuditEvent' is not supported by this server`);
+  };
+
+  const GUESSED: Record<string, [string, AuditAction]> = { GET: ['read', 'R'], POST: ['create', 'C'], PUT: ['update', 'U'], PATCH: ['patch', 'U'], DELETE: ['delete', 'D'] };
+  app.addHook('onRequest', async (req) => {
+    req.audit = { facts: { entities: [] }, audited: false };
+    // requests refused before their route runs (media type, unknown route) are audited too
+    const path = req.url.split('?')[0];
+    if (/^\/(fhir|ws-synchro-dispo-lits-fhir)(\/|$)/.test(path) && GUESSED[req.method]) {
+      [req.audit.facts.interaction, req.audit.facts.action] = GUESSED[req.method];
+      const [, , type, id] = path.split('/');
+      if (type) req.audit.facts.entities = [{ type, id: id ?? null }];
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const f = req.audit?.facts;
+    if (!f?.interaction || req.audit.audited) return;
+    auditLog.record(auditRecord({ ...f, entities: f.entities ?? [], status: reply.statusCode, at: Date.now() } as Parameters<typeof auditRecord>[0]));
+  });
+  app.addHook('onClose', async () => {
+    await auditLog.close();
+  });
 
   app.setErrorHandler((error: unknown, _req, reply) => {
     if (error instanceof FhirError) return sendOutcome(reply, error.status, error.toOutcome(), error.headers);
@@ -96,28 +187,49 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sendOutcome(reply, 200, capabilityStatement({ base: base(req), version: opts.version ?? '0.0.0' })),
   );
 
+  app.get('/fhir/AuditEvent', async (req, reply) => {
+    facts(req, 'search-type', 'E', 'AuditEvent', null, req.url.split('?')[1] ?? '');
+    assertAuditReader(await authenticate(req));
+    return send(reply, await searchAuditEvents(opts.store, queryPairs(req.url), base(req)));
+  });
+  app.get('/fhir/AuditEvent/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    facts(req, 'read', 'E', 'AuditEvent', id);
+    assertAuditReader(await authenticate(req));
+    return send(reply, await readAuditEvent(opts.store, id));
+  });
+
   app.get('/fhir/:type/:id', async (req, reply) => {
-    const caller = await authenticate(req);
     const { type, id } = req.params as { type: string; id: string };
+    facts(req, 'read', 'R', type, id);
+    const caller = await authenticate(req);
     if (id === '_history') throw new FhirError(400, 'not-supported', 'Type-level history is not supported');
-    return send(reply, await read(opts.store, caller, type, id));
+    await assertTaskVisible(caller, type, id);
+    return send(reply, await withResourceVersion(caller, type, id, await read(opts.store, caller, type, id)));
   });
   app.get('/fhir/:type/:id/_history', async (req, reply) => {
-    const caller = await authenticate(req);
     const { type, id } = req.params as { type: string; id: string };
+    facts(req, 'history-instance', 'R', type, id);
+    const caller = await authenticate(req);
+    await assertTaskVisible(caller, type, id);
     return send(reply, await history(opts.store, caller, type, id, queryPairs(req.url), base(req)));
   });
   app.get('/fhir/:type/:id/_history/:vid', async (req, reply) => {
-    const caller = await authenticate(req);
     const { type, id, vid } = req.params as { type: string; id: string; vid: string };
+    facts(req, 'vread', 'R', type, id);
+    const caller = await authenticate(req);
+    await assertTaskVisible(caller, type, id);
     return send(reply, await vread(opts.store, caller, type, id, vid));
   });
   app.get('/fhir/:type', async (req, reply) => {
-    const caller = await authenticate(req);
     const { type } = req.params as { type: string };
-    return send(reply, await search(opts.store, caller, { type, params: queryPairs(req.url), lenient: lenient(req), base: base(req) }));
+    facts(req, 'search-type', 'R', type, null, req.url.split('?')[1] ?? '');
+    const caller = await authenticate(req);
+    const params = guardSearchParams(caller, type, queryPairs(req.url));
+    return send(reply, await search(opts.store, caller, { type, params, lenient: lenient(req), base: base(req) }));
   });
   app.post('/fhir/:type/_search', async (req, reply) => {
+    facts(req, 'search-type', 'R', (req.params as { type: string }).type, null, req.url.split('?')[1] ?? '');
     const caller = await authenticate(req);
     const ct = String(req.headers['content-type'] ?? '');
     if (ct && !ct.startsWith('application/x-www-form-urlencoded')) {
@@ -127,7 +239,55 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const form = (req.body ?? {}) as Record<string, string | string[]>;
     const params: [string, string][] = [...queryPairs(req.url)];
     for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) params.push([k, x]);
-    return send(reply, await search(opts.store, caller, { type, params, lenient: lenient(req), base: base(req) }));
+    req.audit.facts.query = new URLSearchParams(params).toString();
+    return send(reply, await search(opts.store, caller, { type, params: guardSearchParams(caller, type, params), lenient: lenient(req), base: base(req) }));
+  });
+
+  // ---- writes (src/fhir/write): every change is versioned, guarded and audited in its transaction ----
+  app.post('/fhir', async (req, reply) => {
+    facts(req, 'transaction', 'E');
+    const caller = await authenticate(req);
+    const kind = (req.body as { type?: string } | undefined)?.type;
+    if (kind === 'batch') req.audit.facts.interaction = 'batch';
+    return send(reply, await processBundle(writeContext(req, caller), req.body));
+  });
+  app.post('/fhir/:type', async (req, reply) => {
+    const { type } = req.params as { type: string };
+    facts(req, 'create', 'C', type);
+    const caller = await authenticate(req);
+    return send(reply, await createResource(writeContext(req, caller), type, req.body, header(req, 'if-none-exist')));
+  });
+  app.put('/fhir/:type/:id', async (req, reply) => {
+    const { type, id } = req.params as { type: string; id: string };
+    facts(req, 'update', 'U', type, id);
+    const caller = await authenticate(req);
+    return send(reply, await updateResource(writeContext(req, caller), type, id, req.body, header(req, 'if-match')));
+  });
+  app.put('/fhir/:type', async (req, reply) => {
+    const { type } = req.params as { type: string };
+    facts(req, 'update', 'U', type, null, req.url.split('?')[1] ?? '');
+    const caller = await authenticate(req);
+    return send(reply, await conditionalUpdate(writeContext(req, caller), type, queryPairs(req.url), req.body, header(req, 'if-match')));
+  });
+  app.patch('/fhir/:type/:id', async (req, reply) => {
+    const { type, id } = req.params as { type: string; id: string };
+    facts(req, 'patch', 'U', type, id);
+    const caller = await authenticate(req);
+    return send(reply, await patchResource(writeContext(req, caller), type, id, req.body, header(req, 'content-type'), header(req, 'if-match')));
+  });
+  const typePatch = async (req: FastifyRequest, reply: FastifyReply, type: string) => {
+    facts(req, 'patch', 'U', type, null, req.url.split('?')[1] ?? '');
+    const caller = await authenticate(req);
+    return send(reply, await conditionalPatch(writeContext(req, caller), type, queryPairs(req.url), req.body, header(req, 'content-type'), header(req, 'if-match')));
+  };
+  app.patch('/fhir/:type', async (req, reply) => typePatch(req, reply, (req.params as { type: string }).type));
+  // the national bed-management path (IG digest §4)
+  app.patch('/ws-synchro-dispo-lits-fhir/Location', async (req, reply) => typePatch(req, reply, 'Location'));
+  app.delete('/fhir/:type/:id', async (req, reply) => {
+    const { type, id } = req.params as { type: string; id: string };
+    facts(req, 'delete', 'D', type, id);
+    const caller = await authenticate(req);
+    return send(reply, await deleteResource(writeContext(req, caller), type, id, header(req, 'if-match')));
   });
 
   registerPolicyRoutes(app, opts.store, authenticate);

@@ -2,7 +2,7 @@
 // opening a fresh, empty store. Fixtures use a few resources whose index rows and views differ per profile,
 // so every check of visibility compares profile 0 (restricted) with profile 1 (sees more).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientRecord, Store } from './contract.js';
+import type { AuditQuery, AuditRecord, ClientRecord, Store } from './contract.js';
 import type { IndexEntry, Predicate, SearchQuery } from './query.js';
 import { bodyOf, change, type Fixture } from './contract.fixtures.js';
 
@@ -157,6 +157,29 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         await put(store, { type: 'Organization', id: 'a', version: 3, index: [str('name', 'gamma')] });
         expect(await byName('beta')).toEqual([]);
         expect(await byName('gamma')).toEqual(['a']);
+      });
+
+      it('resourceUnchanged writes views and index only, and needs a stored resource', async () => {
+        await put(store, { type: 'Organization', id: 'a', version: 1, lu: 100, index: [str('name', 'alpha')] });
+        const byName = (v: string) => ids(store, q('Organization', [{ op: 'string', param: 'name', mode: 'exact', value: v }]));
+        const p0 = '{"p0":2}';
+        await store.transaction(async (tx) => tx.write({
+          // resource fields other than type/id are ignored: nothing of the resource may change
+          resource: { type: 'Organization', id: 'a', version: 7, lastUpdated: 700, body: '{"ignored":true}' },
+          views: [{ profile: 0, version: 2, lastUpdated: 200, body: p0, hash: 'p0v2' }],
+          index: [str('name', 'beta')],
+          resourceUnchanged: true,
+        }));
+        expect(await store.readResource('Organization', 'a')).toEqual({ type: 'Organization', id: 'a', version: 1, lastUpdated: 100, body: bodyOf('Organization', 'a', 1) });
+        expect((await store.resourceHistory('Organization', 'a', { count: 10 })).map((h) => h.version)).toEqual([1]);
+        expect(await store.readView('Organization', 'a', 0)).toEqual({ profile: 0, version: 2, lastUpdated: 200, body: p0, hash: 'p0v2' });
+        expect((await store.readView('Organization', 'a', 1))?.version).toBe(1);
+        expect(await byName('alpha')).toEqual([]);
+        expect(await byName('beta')).toEqual(['a']);
+        await expect(store.transaction(async (tx) => tx.write({
+          resource: { type: 'Organization', id: 'missing', version: 1, lastUpdated: 1, body: '{}' }, views: [], index: [], resourceUnchanged: true,
+        }))).rejects.toThrow();
+        expect(await store.readResource('Organization', 'missing')).toBeNull();
       });
 
       it('a throwing transaction leaves nothing behind', async () => {
@@ -471,6 +494,51 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         await expect(store.search(q('Organization', [], { profile: 6 }))).rejects.toThrow();
       });
     });
+    describe('audit trail', () => {
+      let store: Store;
+      beforeEach(async () => {
+        store = await open();
+        await store.migrate();
+      });
+      afterEach(async () => {
+        await store.close();
+      });
+
+      const event = (recorded: number, clientId: string | null, action: string, interaction: string, outcome: number, entities: { type: string; id: string | null }[]): AuditRecord =>
+        ({ recorded, clientId, action, interaction, outcome, entities, body: JSON.stringify({ resourceType: 'AuditEvent', recorded, clientId }) });
+
+      it('appends events and returns them newest first, with every criterion ANDed', async () => {
+        await store.transaction(async (tx) => {
+          await tx.appendAudit([
+            event(1000, 'tool-a', 'R', 'read', 0, [{ type: 'Location', id: 'l1' }]),
+            event(2000, 'tool-b', 'U', 'patch', 0, [{ type: 'Location', id: 'l1' }]),
+            event(3000, 'tool-a', 'R', 'search-type', 0, [{ type: 'HealthcareService', id: null }]),
+            event(4000, null, 'R', 'read', 4, []),
+          ]);
+        });
+        const all = await store.searchAudit({ count: 10 });
+        expect(all.map((r) => r.recorded)).toEqual([4000, 3000, 2000, 1000]);
+        expect(all[0].seq).toBeGreaterThan(all[1].seq);
+        expect(JSON.parse(all[3].body)).toEqual({ resourceType: 'AuditEvent', recorded: 1000, clientId: 'tool-a' });
+        const recorded = async (q: Partial<AuditQuery>) => (await store.searchAudit({ count: 10, ...q })).map((r) => r.recorded);
+        expect(await recorded({ clientId: 'tool-a' })).toEqual([3000, 1000]);
+        expect(await recorded({ since: 2000, until: 3000 })).toEqual([3000, 2000]);
+        expect(await recorded({ entityType: 'Location', entityId: 'l1' })).toEqual([2000, 1000]);
+        expect(await recorded({ entityType: 'HealthcareService' })).toEqual([3000]);
+        expect(await recorded({ action: 'U' })).toEqual([2000]);
+        expect(await recorded({ interaction: 'read', outcome: 4 })).toEqual([4000]);
+        expect(await recorded({ clientId: 'tool-a', action: 'U' })).toEqual([]);
+        expect(await recorded({ count: 2 })).toEqual([4000, 3000]);
+        expect(await recorded({ beforeSeq: all[1].seq })).toEqual([2000, 1000]);
+      });
+
+      it('a rolled back transaction leaves no audit event', async () => {
+        await expect(store.transaction(async (tx) => {
+          await tx.appendAudit([event(1000, 'tool-a', 'C', 'create', 0, [])]);
+          throw new Error('abort');
+        })).rejects.toThrow('abort');
+        expect(await store.searchAudit({ count: 10 })).toEqual([]);
+      });
+    });
   });
 }
-

@@ -34,6 +34,10 @@ export interface ResourceWrite {
   views: StoredView[];
   /** The complete set of index rows of the resource (replaces the previous set). Null: unchanged. */
   index: IndexEntry[] | null;
+  /** True: `resource` is already stored exactly as given (current version and its history), so only the
+   * views and the index are written; the resource must exist. Saves rewriting its row and body when a
+   * resource is re-rendered because a neighbour changed. Default false. */
+  resourceUnchanged?: boolean;
 }
 
 export interface HistoryOptions {
@@ -60,6 +64,43 @@ export interface ClientRecord {
   egs: string[];
   operator: boolean;
   createdAt: number;
+}
+
+/** One audit event (stored as JSON text with the columns it is queried by). */
+export interface AuditRecord {
+  recorded: number;
+  clientId: string | null;
+  /** AuditEvent.action: C R U D E. */
+  action: string;
+  /** The REST interaction (read, search-type, patch, ...): AuditEvent.subtype. */
+  interaction: string;
+  /** AuditEvent.outcome: 0 success, 4 minor failure (4xx), 8 serious failure (5xx). */
+  outcome: number;
+  /** The resources the event is about (id null for a type-level interaction). */
+  entities: { type: string; id: string | null }[];
+  /** The event as JSON text, in the fhir layer's format (the store assigns the sequence number). */
+  body: string;
+}
+
+/** Audit events, newest first. Every criterion is optional and ANDed. */
+export interface AuditQuery {
+  since?: number;
+  until?: number;
+  clientId?: string;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  interaction?: string;
+  outcome?: number;
+  /** Paging: only events with a sequence number below this one. */
+  beforeSeq?: number;
+  count: number;
+}
+
+export interface AuditRow {
+  seq: number;
+  recorded: number;
+  body: string;
 }
 
 /** Reads that every connection can do. */
@@ -95,6 +136,8 @@ export interface StoreTx extends StoreReader {
   write(change: ResourceWrite): Promise<void>;
   putClient(client: ClientRecord): Promise<void>;
   deleteClient(id: string): Promise<boolean>;
+  /** Appends audit events (append-only: there is no way to change or remove one). */
+  appendAudit(records: AuditRecord[]): Promise<void>;
 }
 
 export interface Store extends StoreReader {
@@ -105,4 +148,6 @@ export interface Store extends StoreReader {
    * serialised. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Audit events matching the query, newest first (committed ones only). */
+  searchAudit(query: AuditQuery): Promise<AuditRow[]>;
 }

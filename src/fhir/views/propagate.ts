@@ -3,9 +3,10 @@
 // resources that do not exist for a profile are removed from that profile's view (§4b).
 
 import { ALL_PROFILES, type Resource } from '../../policy/index.js';
-import type { StoredResource, StoreTx } from '../../store/contract.js';
+import type { StoreTx } from '../../store/contract.js';
 import { parseReference } from '../resource-types.js';
-import { resolveContext, storeNeighbourhood, type Neighbourhood } from './context.js';
+import { resolveContext, type Neighbourhood } from './context.js';
+import { SessionNeighbourhood } from './session.js';
 import { renderResource } from './render.js';
 
 /** Render order: what a resource's context reads from the index is rendered before it. */
@@ -23,10 +24,12 @@ const MAX_ROUNDS = 4;
 
 /**
  * Renders the given resources (and, when `withDependants`, those whose context depends on them), then
- * fixes up referrers of resources that do not exist for every profile.
+ * fixes up referrers of resources that do not exist for every profile. `nb`: the write session's
+ * neighbourhood (what it already knows is not read again).
  */
-export async function renderAll(tx: StoreTx, keys: Iterable<string>, now: number, withDependants: boolean): Promise<number> {
-  const nb = storeNeighbourhood(tx); // memoises raw resources only; existence is always read afresh
+export async function renderAll(
+  tx: StoreTx, keys: Iterable<string>, now: number, withDependants: boolean, nb: SessionNeighbourhood = new SessionNeighbourhood(tx),
+): Promise<number> {
   const pending = new Set(keys);
   if (withDependants) {
     for (const k of [...pending]) for (const d of await contextDependants(tx, nb, k)) pending.add(d);
@@ -39,8 +42,7 @@ export async function renderAll(tx: StoreTx, keys: Iterable<string>, now: number
     const narrowed: { key: string; mask: number }[] = [];
     for (const k of sortedOrder) {
       const [type, id] = split(k);
-      const stored = await tx.readResource(type, id);
-      const result = await renderOne(tx, nb, stored, now);
+      const result = await renderOne(nb, type, id, now);
       rendered++;
       if (result !== null && result !== ALL_PROFILES) narrowed.push({ key: k, mask: result });
     }
@@ -62,18 +64,19 @@ export async function renderAll(tx: StoreTx, keys: Iterable<string>, now: number
 }
 
 /** Renders one resource; returns the profiles it exists for, or null when deleted. */
-async function renderOne(tx: StoreTx, nb: Neighbourhood, stored: StoredResource | null, now: number): Promise<number | null> {
-  if (!stored) return null;
-  const current = await tx.readViewStates(stored.type, stored.id);
-  if (stored.body === null) {
+async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now: number): Promise<number | null> {
+  const stored = await nb.current(type, id);
+  if (stored.version === null) return null;
+  const current = await nb.viewStates(type, id);
+  if (stored.deleted) {
     const gone = current.filter((v) => v.body !== null).map((v) => ({ profile: v.profile, version: v.version + 1, lastUpdated: now, hash: 'absent', body: null }));
-    if (gone.length) await tx.write({ resource: stored, views: gone, index: [] });
+    if (gone.length) await nb.writeRender(type, id, gone, []);
     return null;
   }
-  const raw = JSON.parse(stored.body) as Resource;
+  const raw = stored.raw!;
   const ctx = await resolveContext(nb, raw);
   const outcome = renderResource(raw, ctx, current, now);
-  await tx.write({ resource: stored, views: outcome.changed, index: outcome.index });
+  await nb.writeRender(type, id, outcome.changed, outcome.index);
   return outcome.existence;
 }
 

@@ -92,13 +92,25 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
     changed.push({ profile: p, version, lastUpdated: now, hash, body });
   }
 
+  // extractIndex returns fresh, deduplicated entries: their masks are set in place
   const index = new Map<string, IndexEntry>();
-  for (const { view, mask } of distinct.values()) {
+  if (distinct.size === 1) {
+    const [{ view, mask }] = distinct.values();
     for (const entry of extractIndex(view)) {
-      const key = entryKey(entry);
-      const prior = index.get(key);
-      if (prior) prior.mask |= mask;
-      else index.set(key, { ...entry, mask });
+      entry.mask = mask;
+      index.set(entryKey(entry), entry);
+    }
+  } else {
+    for (const { view, mask } of distinct.values()) {
+      for (const entry of extractIndex(view)) {
+        const key = entryKey(entry);
+        const prior = index.get(key);
+        if (prior) prior.mask |= mask;
+        else {
+          entry.mask = mask;
+          index.set(key, entry);
+        }
+      }
     }
   }
   if (rendered.views[1] === null) {

@@ -17,6 +17,8 @@
 //   idx_<kind>(rid, pid, ..., mask)                        search index; mask = 6-bit set of profiles that may
 //                                                          see the row; rows replaced wholesale per resource
 //   clients(id, ...)                                       registered tools; write/egs as JSON text
+//   audit_events(seq, recorded, client, action, ...)       (v2) append-only audit events, body = JSON text
+//   audit_entities(seq, entity_type, entity_id)            (v2) the resources each audit event is about
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -78,6 +80,18 @@ export function migrations(d: Dialect): Migration[] {
 
         `CREATE TABLE clients (id ${text} PRIMARY KEY, secret_hash ${text} NOT NULL, cu ${text} NOT NULL,
            write ${text} NOT NULL, egs ${text} NOT NULL, operator ${int} NOT NULL, created_at ${int} NOT NULL)`,
+      ],
+    },
+    {
+      version: 2,
+      name: 'audit events',
+      statements: [
+        `CREATE TABLE audit_events (seq ${autoId}, recorded ${int} NOT NULL, client ${text}, action ${text} NOT NULL,
+           interaction ${text} NOT NULL, outcome ${int} NOT NULL, body ${text} NOT NULL)`,
+        `CREATE INDEX audit_events_recorded ON audit_events (recorded)`,
+        `CREATE INDEX audit_events_client ON audit_events (client, seq)`,
+        `CREATE TABLE audit_entities (seq ${int} NOT NULL, entity_type ${text} NOT NULL, entity_id ${text})`,
+        `CREATE INDEX audit_entities_entity ON audit_entities (entity_type, entity_id, seq)`,
       ],
     },
   ];

@@ -57,6 +57,12 @@ export class ParamCatalog {
     return (type, param) => found.get(keyOf(type, param));
   }
 
+  /** The pid of (type, param) when already cached with this kind (no I/O, no promise), else undefined. */
+  cachedPid(type: string, param: string, kind: IndexKind): number | undefined {
+    const info = this.cached(keyOf(type, param));
+    return info && info.kind === kind ? info.pid : undefined;
+  }
+
   /** The pid of (type, param), created if needed; must run inside a write transaction. */
   async ensure(q: Queryable, type: string, param: string, kind: IndexKind): Promise<number> {
     const key = keyOf(type, param);

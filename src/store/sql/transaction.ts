@@ -1,6 +1,7 @@
 // A write transaction over any SQL engine: reads go through the transaction's connection (so they see
 // its own writes), writes through SqlWriter. Unusable once its transaction has ended.
-import type { ClientRecord, ResourceWrite, StoreTx } from '../contract.js';
+import type { AuditRecord, ClientRecord, ResourceWrite, StoreTx } from '../contract.js';
+import { SqlAudit } from './audit.js';
 import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
@@ -9,11 +10,13 @@ import { SqlWriter } from './writer.js';
 
 export class SqlTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
+  private readonly audit: SqlAudit;
   private open = true;
 
   constructor(q: Queryable, d: Dialect, params: ParamCatalog) {
     super(q, d, params, true);
     this.writer = new SqlWriter(q, d, params);
+    this.audit = new SqlAudit(d);
   }
 
   /** Called by the adapter at COMMIT/ROLLBACK. */
@@ -38,5 +41,10 @@ export class SqlTransaction extends SqlReader implements StoreTx {
   async deleteClient(id: string): Promise<boolean> {
     this.check();
     return this.writer.deleteClient(id);
+  }
+
+  async appendAudit(records: AuditRecord[]): Promise<void> {
+    this.check();
+    await this.audit.append(this.q, records);
   }
 }

@@ -76,23 +76,31 @@ export class SqlWriter {
   async write(change: ResourceWrite): Promise<void> {
     const r = change.resource;
     if (!r.type || !r.id) throw new Error('a stored resource needs a type and an id');
-    const deleted = r.body === null ? 1 : 0;
-    const inserted = await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]);
-    const existing = !inserted;
-    let rid: number;
-    if (inserted) rid = Number(inserted.rid);
-    else {
-      rid = Number((await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))!.rid);
-      await this.q.run(this.sql.updateRes, [r.version, r.lastUpdated, deleted, rid]);
-    }
     // bodies identical within this change (resource, views) are looked up once
     const bidOfBody = new Map<string, number>();
-    let resourceBid: number | null = null;
-    if (r.body !== null) {
-      resourceBid = await this.bodyId(r.body);
-      bidOfBody.set(r.body, resourceBid);
+    let rid: number;
+    let existing: boolean;
+    if (change.resourceUnchanged) {
+      const found = await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]);
+      if (!found) throw new Error(`${r.type}/${r.id} is not stored: it cannot be written as unchanged`);
+      rid = Number(found.rid);
+      existing = true;
+    } else {
+      const deleted = r.body === null ? 1 : 0;
+      const inserted = await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]);
+      existing = !inserted;
+      if (inserted) rid = Number(inserted.rid);
+      else {
+        rid = Number((await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))!.rid);
+        await this.q.run(this.sql.updateRes, [r.version, r.lastUpdated, deleted, rid]);
+      }
+      let resourceBid: number | null = null;
+      if (r.body !== null) {
+        resourceBid = await this.bodyId(r.body);
+        bidOfBody.set(r.body, resourceBid);
+      }
+      await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid]);
     }
-    await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid]);
 
     const viewRows: unknown[][] = [];
     const profiles = new Set<number>();
@@ -119,7 +127,7 @@ export class SqlWriter {
       const byKind = new Map<IndexKind, unknown[][]>();
       for (const e of change.index) {
         if (!Number.isInteger(e.mask) || e.mask < 0 || e.mask > 63) throw new Error(`invalid index mask ${e.mask}`);
-        const pid = await this.params.ensure(this.q, r.type, e.param, e.kind);
+        const pid = this.params.cachedPid(r.type, e.param, e.kind) ?? (await this.params.ensure(this.q, r.type, e.param, e.kind));
         const rows = byKind.get(e.kind);
         const row = [rid, pid, ...indexValues(e)];
         if (rows) rows.push(row);

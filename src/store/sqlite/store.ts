@@ -13,6 +13,7 @@ import type { CompiledSearch } from '../sql/compile-search.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
 import { searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
+import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
@@ -71,6 +72,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const writeConn = new SqliteConnection(writeDb);
   const readConn = new SqliteConnection(readDb);
   const reader = new SnapshotReader(readConn, params);
+  const audit = new SqlAudit(sqliteDialect);
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -138,6 +140,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     countResources: () => reader.countResources(),
     getClient: (id) => reader.getClient(id),
     listClients: () => reader.listClients(),
+    searchAudit: (q) => audit.search(readConn, q),
   };
   return store;
 }

@@ -1,0 +1,131 @@
+// What one write session (an ingestion, inside one store transaction) knows without asking the store:
+// the raw resources it wrote or read, the view states of the resources it created or rendered, and the
+// resources whose row it has not written yet. Only the session writes in its transaction while it runs,
+// so what it remembers stays exactly what the store would answer.
+
+import type { ProfileMask, Resource } from '../../policy/index.js';
+import type { StoredResource, StoredView, StoreTx } from '../../store/contract.js';
+import type { Neighbourhood } from './context.js';
+
+const key = (type: string, id: string) => `${type}/${id}`;
+
+/** A resource as the session knows it. Bodies are not kept (memory): `raw` is the parsed current one. */
+export interface Known {
+  /** Current version, or null when the resource was never stored. */
+  version: number | null;
+  deleted: boolean;
+  raw: Resource | null;
+}
+
+const ABSENT: Known = { version: null, deleted: false, raw: null };
+const knownOf = (s: StoredResource): Known =>
+  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (JSON.parse(s.body) as Resource) });
+/** View states without their bodies: the renderer needs only version, hash and existence. */
+const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
+
+export class SessionNeighbourhood implements Neighbourhood {
+  private readonly known = new Map<string, Known>();
+  private readonly states = new Map<string, StoredView[]>();
+  /** Resources whose new version is written with their first render (one write instead of two). */
+  private readonly unwritten = new Map<string, StoredResource>();
+
+  constructor(private readonly tx: StoreTx) {}
+
+  /** The current stored resource and its parsed body (null when absent or deleted). */
+  async current(type: string, id: string): Promise<Known> {
+    const k = key(type, id);
+    let found = this.known.get(k);
+    if (!found) {
+      const stored = await this.tx.readResource(type, id);
+      found = stored ? knownOf(stored) : ABSENT;
+      this.known.set(k, found);
+    }
+    return found;
+  }
+
+  /** Reads the current versions of many resources in one go (those not known yet). */
+  async prefetch(refs: { type: string; id: string }[]): Promise<void> {
+    const missing = refs.filter((r) => !this.known.has(key(r.type, r.id)));
+    if (missing.length === 0) return;
+    for (const r of missing) this.known.set(key(r.type, r.id), ABSENT);
+    for (const stored of await this.tx.readResources(missing)) this.known.set(key(stored.type, stored.id), knownOf(stored));
+  }
+
+  /**
+   * Records a new version of a resource. `created`: it had no row before, hence no views. `deferred`: its
+   * row is written by its first render (flush() writes it if that never happens).
+   */
+  async put(stored: StoredResource, created: boolean, deferred: boolean): Promise<void> {
+    const k = key(stored.type, stored.id);
+    // a second version within the session: the first one must reach the history first
+    await this.flushOne(k);
+    this.known.set(k, knownOf(stored));
+    if (created) this.states.set(k, []);
+    if (deferred) this.unwritten.set(k, stored);
+    else await this.tx.write({ resource: stored, views: [], index: null });
+  }
+
+  private async flushOne(k: string): Promise<void> {
+    const pending = this.unwritten.get(k);
+    if (!pending) return;
+    this.unwritten.delete(k);
+    await this.tx.write({ resource: pending, views: [], index: null });
+  }
+
+  /** Writes the rows of resources no render wrote. */
+  async flush(): Promise<void> {
+    for (const k of [...this.unwritten.keys()]) await this.flushOne(k);
+  }
+
+  /** Writes a resource's views and index; its row too if it is still unwritten. */
+  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex): Promise<void> {
+    const k = key(type, id);
+    const pending = this.unwritten.get(k);
+    if (pending) {
+      this.unwritten.delete(k);
+      await this.tx.write({ resource: pending, views, index });
+    } else {
+      // only type and id of an unchanged resource are read by the store
+      const resource: StoredResource = { type, id, version: this.known.get(k)?.version ?? 0, lastUpdated: 0, body: null };
+      await this.tx.write({ resource, views, index, resourceUnchanged: true });
+    }
+    const before = this.states.get(k);
+    if (before) {
+      const merged = new Map(before.map((v) => [v.profile, v]));
+      for (const v of views) merged.set(v.profile, light(v));
+      this.states.set(k, [...merged.values()].sort((a, b) => a.profile - b.profile));
+    } else {
+      this.states.delete(k); // unknown before: read afresh when needed
+    }
+  }
+
+  /** The current view of every profile that ever had one; bodies replaced by '' (present) or null. */
+  async viewStates(type: string, id: string): Promise<StoredView[]> {
+    const k = key(type, id);
+    let s = this.states.get(k);
+    if (!s) {
+      s = (await this.tx.readViewStates(type, id)).map(light);
+      this.states.set(k, s);
+    }
+    return s;
+  }
+
+  async resource(type: string, id: string): Promise<Resource | null> {
+    return (await this.current(type, id)).raw;
+  }
+
+  async referrers(target: { type: string; id: string }, type: string, param: string): Promise<string[]> {
+    const rows = await this.tx.referrers(target.type, target.id, [param]);
+    return rows.filter((r) => r.type === type).map((r) => r.id);
+  }
+
+  async existence(type: string, id: string): Promise<ProfileMask | null> {
+    const states = await this.viewStates(type, id);
+    if (states.length === 0) return null;
+    let mask = 0;
+    for (const v of states) if (v.body !== null) mask |= 1 << v.profile;
+    return mask;
+  }
+}
+
+type StoredIndex = Parameters<StoreTx['write']>[0]['index'];

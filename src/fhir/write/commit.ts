@@ -1,0 +1,166 @@
+// One change of one resource inside a store transaction, through the ingest machinery: the current raw
+// resource is read INSIDE the transaction (writers are serialised, so concurrent patches of one resource
+// apply one after the other and never lose an update), If-Match is checked against the raw resource
+// version, the new version is built, validated and ingested (raw version, per-profile views, index,
+// neighbours), and the caller's view is read back for the response.
+
+import type { Resource } from '../../policy/types.js';
+import type { Store, StoredView, StoreTx } from '../../store/contract.js';
+import { auditRecord, type AuditFacts } from '../audit/event.js';
+import { FhirError, notFound } from '../errors.js';
+import { openIngestSession } from '../ingest.js';
+import { checkTypeAndId } from '../rest/read.js';
+import { FHIR_JSON, type Caller, type FhirResponse } from '../rest/types.js';
+import { validateResource } from '../validate/index.js';
+import type { TxRunner } from './group-commit.js';
+
+export type Json = Record<string, any>;
+
+/** The audit facts of the current request; `audited` is set once its event is committed with the change. */
+export interface AuditSlot {
+  facts: Partial<AuditFacts>;
+  audited: boolean;
+}
+
+export interface WriteContext {
+  store: Store;
+  caller: Caller;
+  /** Base URL of the FHIR endpoint. */
+  base: string;
+  audit: AuditSlot;
+  now?: () => number;
+  /** Runs a single-resource write in a transaction (default: its own store transaction; the server
+   * passes a GroupCommitter's run, which shares one commit between concurrent writes). */
+  run?: TxRunner;
+}
+
+/** The transaction runner of a context. */
+export const runnerOf = (ctx: WriteContext): TxRunner => ctx.run ?? ((fn) => ctx.store.transaction(fn));
+
+export type Interaction = 'create' | 'update' | 'patch' | 'delete';
+
+export interface ChangePlan {
+  type: string;
+  id: string;
+  interaction: Interaction;
+  /** Raw If-Match header value. */
+  ifMatch?: string;
+  /** Whether the change may create the resource (create, update-as-create). */
+  mayCreate: boolean;
+  /** The new content (null: delete) from the current raw one (null: absent or deleted). Throws to refuse. */
+  build(tx: StoreTx, current: Json | null): Promise<Json | null>;
+}
+
+export interface ChangeOutcome {
+  type: string;
+  id: string;
+  created: boolean;
+  deleted: boolean;
+  /** Raw resource version after the change. */
+  version: number;
+  /** The caller's view after the change (null: none). */
+  view: StoredView | null;
+}
+
+const SERVER_META = ['versionId', 'lastUpdated'];
+
+/** The version an If-Match header names: W/"n" or "n". */
+export function ifMatchVersion(header: string): number {
+  const m = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(header);
+  if (!m) throw new FhirError(400, 'invalid', `If-Match must be an ETag W/"<version>", got '${header}'`);
+  return Number(m[1]);
+}
+
+function cleaned(resource: Json, type: string, id: string): Json {
+  if (resource.resourceType !== type) throw new FhirError(400, 'invalid', `The resource must be a ${type}, got ${String(resource.resourceType)}`, ['resourceType']);
+  if (resource.id !== undefined && resource.id !== id) throw new FhirError(400, 'invalid', `The resource id '${String(resource.id)}' does not match '${id}'`, [`${type}.id`]);
+  const out: Json = { ...resource, id };
+  if (out.meta) {
+    const meta = Object.fromEntries(Object.entries(out.meta as Json).filter(([k]) => !SERVER_META.includes(k)));
+    if (Object.keys(meta).length) out.meta = meta;
+    else delete out.meta;
+  }
+  return out;
+}
+
+function validated(resource: Json): void {
+  const errors = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  if (errors.length) throw FhirError.withIssues(400, errors);
+}
+
+/** Applies one change inside `tx`. */
+export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePlan): Promise<ChangeOutcome> {
+  checkTypeAndId(plan.type, plan.id);
+  const now = ctx.now ?? Date.now;
+  const stored = await tx.readResource(plan.type, plan.id);
+  const current = stored?.body ? (JSON.parse(stored.body) as Json) : null;
+  if (!current && !plan.mayCreate) {
+    if (stored && ctx.caller.operator) throw new FhirError(410, 'deleted', `${plan.type}/${plan.id} has been deleted`);
+    throw notFound(`${plan.type}/${plan.id} is not known`);
+  }
+  if (plan.ifMatch !== undefined) {
+    const expected = ifMatchVersion(plan.ifMatch);
+    if (!stored || stored.version !== expected) {
+      throw new FhirError(412, 'conflict', `Version conflict: If-Match names version ${expected}${stored && current ? `, the resource is at version ${stored.version}` : ''}`);
+    }
+  }
+  const next = await plan.build(tx, current);
+  const session = openIngestSession(tx, now);
+  if (next === null) {
+    if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
+  } else {
+    const resource = cleaned(next, plan.type, plan.id);
+    validated(resource);
+    await session.add([resource as Resource]);
+  }
+  await session.finish();
+  const after = await tx.readResource(plan.type, plan.id);
+  const view = await tx.readView(plan.type, plan.id, ctx.caller.profile);
+  return {
+    type: plan.type,
+    id: plan.id,
+    created: !current && next !== null,
+    deleted: next === null,
+    version: after?.version ?? 0,
+    view: view?.body ? view : null,
+  };
+}
+
+/** The audit record of a committed write. */
+export function writeAudit(ctx: WriteContext, facts: Partial<AuditFacts> & Pick<AuditFacts, 'interaction' | 'action' | 'entities' | 'status'>) {
+  return auditRecord({ ...ctx.audit.facts, caller: ctx.caller, ...facts, at: (ctx.now ?? Date.now)() } as AuditFacts);
+}
+
+const ACTION: Record<Interaction, AuditFacts['action']> = { create: 'C', update: 'U', patch: 'U', delete: 'D' };
+
+export function responseHeaders(o: ChangeOutcome): Record<string, string> {
+  const h: Record<string, string> = { 'ror-resource-version': String(o.version) };
+  if (o.view) {
+    h.etag = `W/"${o.view.version}"`;
+    h['last-modified'] = new Date(o.view.lastUpdated).toUTCString();
+  }
+  return h;
+}
+
+export function changeResponse(ctx: WriteContext, o: ChangeOutcome): FhirResponse {
+  const headers: Record<string, string> = { 'content-type': FHIR_JSON, ...responseHeaders(o) };
+  if (o.deleted) return { status: 204, headers: { 'ror-resource-version': String(o.version) }, body: '' };
+  if (o.created && o.view) headers.location = `${ctx.base}/${o.type}/${o.id}/_history/${o.view.version}`;
+  const status = o.created ? 201 : 200;
+  if (o.view?.body) return { status, headers, body: o.view.body };
+  // written, but the caller's read profile has no view of it
+  const body = { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: `${o.type}/${o.id} was written; it has no view for your read profile` }] };
+  return { status, headers, body: JSON.stringify(body) };
+}
+
+/** One change in its own transaction, audited with it. */
+export async function commitChange(ctx: WriteContext, plan: ChangePlan): Promise<FhirResponse> {
+  const response = await runnerOf(ctx)(async (tx) => {
+    const outcome = await applyChange(tx, ctx, plan);
+    const res = changeResponse(ctx, outcome);
+    await tx.appendAudit([writeAudit(ctx, { interaction: plan.interaction, action: ACTION[plan.interaction], entities: [{ type: plan.type, id: plan.id }], status: res.status })]);
+    return res;
+  });
+  ctx.audit.audited = true;
+  return response;
+}
