@@ -12,6 +12,8 @@ export interface LoadPhase {
   headers: Record<string, string>;
   connections: number;
   seconds: number;
+  /** Writes instead of GETs: sent in turn (paths is then ignored). */
+  writes?: { method: string; path: string; body: string; contentType: string }[];
 }
 
 export interface LoadResult {
@@ -38,7 +40,7 @@ export function rotation(paths: string[]): () => string {
 }
 
 export async function runLoad(phase: LoadPhase): Promise<LoadResult> {
-  const next = rotation(phase.paths);
+  const next = rotation(phase.writes ? phase.writes.map((_, i) => String(i)) : phase.paths);
   const latencies: number[] = [];
   let ok = 0;
   const started = process.hrtime.bigint();
@@ -52,7 +54,16 @@ export async function runLoad(phase: LoadPhase): Promise<LoadResult> {
         // autocannon stops only at a sample tick: 1 s by default would round every phase up to whole seconds
         sampleInt: 100,
         headers: phase.headers,
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
+        requests: [
+          {
+            method: phase.writes ? 'PATCH' : 'GET',
+            setupRequest: (req) => {
+              if (!phase.writes) return { ...req, path: next() };
+              const w = phase.writes[Number(next())];
+              return { ...req, method: w.method as 'PATCH', path: w.path, body: w.body, headers: { ...req.headers, 'content-type': w.contentType } };
+            },
+          },
+        ],
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
