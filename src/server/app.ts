@@ -23,6 +23,7 @@ import {
 import { limitsFromEnv, RateLimiter, type ServerLimits } from './limits.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { registerPolicyRoutes } from './routes-policy.js';
+import { registerExportRoutes } from './routes-export.js';
 
 export interface AppOptions {
   store: Store;
@@ -75,6 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024,
+    maxParamLength: 1000, // export job ids carry their request
     return503OnClosing: true,
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
@@ -291,6 +293,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   registerPolicyRoutes(app, opts.store, authenticate);
+  registerExportRoutes(app, opts.store, authenticate, base);
 
   app.addHook('onRequest', async (req) => {
     const ct = req.headers['content-type'];

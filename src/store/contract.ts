@@ -27,6 +27,14 @@ export interface StoredView {
   hash: string;
 }
 
+/** A current, existing view as the UTF-8 bytes of its body: served as is, never decoded nor re-encoded. */
+export interface ViewBytes {
+  id: string;
+  version: number;
+  lastUpdated: number;
+  bytes: Buffer;
+}
+
 /** Everything written for one resource in one change. */
 export interface ResourceWrite {
   resource: StoredResource;
@@ -116,6 +124,8 @@ export interface StoreReader {
   readView(type: string, id: string, profile: number): Promise<StoredView | null>;
   /** Current existing views (body not null) of many resources, in no particular order. */
   readViews(type: string, ids: string[], profile: number): Promise<{ id: string; view: StoredView }[]>;
+  /** Like readViews, bodies as UTF-8 bytes (optional: callers fall back to readViews). */
+  readViewBytes?(type: string, ids: string[], profile: number): Promise<ViewBytes[]>;
   readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null>;
   viewHistory(type: string, id: string, profile: number, opts: HistoryOptions): Promise<StoredView[]>;
   /** Resources whose index has a reference row pointing at type/id (any mask). */

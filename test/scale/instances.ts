@@ -66,6 +66,21 @@ export async function token(base: string, clientId: string, secret: string): Pro
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+/** Any request; the body is sent as FHIR JSON; the answer's body is parsed when it is JSON. */
+export async function request(url: string, bearer: string, opts: { method?: string; body?: unknown } = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: 'application/fhir+json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/fhir+json';
+  const res = await fetch(url, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
 export async function getJson(url: string, bearer: string): Promise<any> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${bearer}`, accept: 'application/fhir+json' } });
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);

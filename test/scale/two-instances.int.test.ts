@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/demo/index.js';
 import { openIngestSession } from '../../src/fhir/ingest.js';
 import type { Resource } from '../../src/policy/types.js';
+import { capacityPatch } from '../../src/fhir/write/index.js';
 import { registerDemoClients } from '../../src/server/demo-clients.js';
 import type { Store } from '../../src/store/contract.js';
 import { openStore } from '../../src/store/open.js';
 import { postgresAvailable, TestSchemas } from '../../src/store/postgres/testing.js';
 import { bumpCapacity, capacityOf, hasCapacity } from './capacity.js';
-import { getJson, onInstance, ROOT, startInstance, token, type Instance } from './instances.js';
+import { getJson, onInstance, request, ROOT, startInstance, token, type Instance } from './instances.js';
 
 const SECRET = 'two-instances-test-secret-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'ror-scale-'));
@@ -130,6 +131,30 @@ function scenario(label: string, enabled: boolean, dbUrl: () => string): void {
       }
       expect(alternating).toEqual(onA);
       expect(new Set(onA).size).toBe(onA.length);
+    });
+
+    it('concurrent capacity PATCHes sent to both instances never lose an update', async () => {
+      const operator = await token(a.base, 'demo-operator', 'demo-operator-secret');
+      const path = `/fhir/Location/${location.id}`;
+      const before = await request(`${a.base}${path}`, operator);
+      const version = Number(before.headers.get('ror-resource-version'));
+      // ten distinct indicators (temporality × gender), each added by its own PATCH, alternately on A and B
+      const specs = ['01', '02', '03', '04', '05'].flatMap((temporality) => [undefined, '02'].map((gender) =>
+        ({ status: '02', temporality, gender, nb: 100 + Number(temporality) * 10 + (gender ? 1 : 0) })));
+      const replies = await Promise.all(specs.map((spec, i) =>
+        request(`${i % 2 ? b.base : a.base}${path}`, operator, { method: 'PATCH', body: capacityPatch(spec, 'add') })));
+      expect(replies.map((r) => r.status), JSON.stringify(replies.find((r) => r.status !== 200)?.body)).toEqual(specs.map(() => 200));
+      for (const base of [a.base, b.base]) {
+        const after = await request(`${base}${path}`, operator);
+        expect(Number(after.headers.get('ror-resource-version'))).toBe(version + specs.length);
+        const found = new Map<string, number>();
+        for (const e of after.body.extension ?? []) {
+          if (!String(e.url).endsWith('ror-location-supported-capacity')) continue;
+          const code = (u: string) => e.extension.find((x: any) => x.url === u)?.valueCodeableConcept?.coding?.[0]?.code ?? '-';
+          found.set(`${code('capacityStatus')}/${code('temporalityCapacity')}/${code('genderCapacityAvailable')}`, e.extension.find((x: any) => x.url === 'nbCapacity')?.valueInteger);
+        }
+        for (const spec of specs) expect(found.get(`02/${spec.temporality}/${spec.gender ?? '-'}`)).toBe(spec.nb);
+      }
     });
 
     it('concurrent read-modify-write updates from two processes never lose an update', async () => {

@@ -6,7 +6,7 @@ import { parseSearch, type IncludeSpec } from '../search/index.js';
 import { FhirError } from '../errors.js';
 import { checkTypeAndId } from './read.js';
 import { searchBundle, type BundleEntry } from './bundle.js';
-import { subset } from './subset.js';
+import { subsetBody } from './subset.js';
 import type { Caller, FhirResponse, SearchRequest } from './types.js';
 
 const MAX_INCLUDED = 1000;
@@ -50,14 +50,14 @@ export async function search(store: Store, caller: Caller, req: SearchRequest): 
   query.total = countOnly || parsed.totalMode !== 'none';
 
   const result = await store.search(query);
-  const views = new Map((await store.readViews(req.type, result.rows.map((r) => r.id), caller.profile)).map((x) => [x.id, x.view]));
+  const bodies = new Map(await viewBodies(store, req.type, result.rows.map((r) => r.id), caller.profile));
   const entries: BundleEntry[] = [];
   const shown = new Set<string>();
   for (const row of result.rows) {
-    const view = views.get(row.id);
-    if (!view?.body) continue; // deleted between the search and the read: not served
+    const body = bodies.get(row.id);
+    if (body === undefined) continue; // deleted between the search and the read: not served
     shown.add(`${req.type}/${row.id}`);
-    entries.push({ fullUrl: `${req.base}/${req.type}/${row.id}`, resource: subset(view.body, parsed.elements, parsed.summary), mode: 'match' });
+    entries.push({ fullUrl: `${req.base}/${req.type}/${row.id}`, resource: subsetBody(body, parsed.elements, parsed.summary), mode: 'match' });
   }
   if (!countOnly && entries.length > 0) {
     const matched = result.rows.map((r) => ({ type: req.type, id: r.id }));
@@ -70,6 +70,14 @@ export async function search(store: Store, caller: Caller, req: SearchRequest): 
     ? { resourceType: 'OperationOutcome', issue: parsed.ignored.map((p) => ({ severity: 'warning', code: 'not-supported', diagnostics: `Parameter '${p}' is not supported and was ignored` })) }
     : undefined;
   return searchBundle({ self: linkUrl(req.base, req.type, req.params), next, total: query.total ? result.total : undefined, entries, outcome });
+}
+
+/** The bodies of the current existing views of the profile, as UTF-8 bytes when the store can read them so. */
+async function viewBodies(store: Store, type: string, ids: string[], profile: number): Promise<[string, string | Buffer][]> {
+  if (store.readViewBytes) return (await store.readViewBytes(type, ids, profile)).map((v) => [v.id, v.bytes]);
+  const out: [string, string | Buffer][] = [];
+  for (const { id, view } of await store.readViews(type, ids, profile)) if (view.body !== null) out.push([id, view.body]);
+  return out;
 }
 
 async function includes(
@@ -86,10 +94,10 @@ async function includes(
     const fresh = ids.filter((id) => !shown.has(`${type}/${id}`)).slice(0, Math.max(0, MAX_INCLUDED - out.length));
     if (fresh.length === 0) return [];
     const added: { type: string; id: string }[] = [];
-    for (const { id, view } of await store.readViews(type, fresh, caller.profile)) {
-      if (!view.body || shown.has(`${type}/${id}`)) continue;
+    for (const [id, body] of await viewBodies(store, type, fresh, caller.profile)) {
+      if (shown.has(`${type}/${id}`)) continue;
       shown.add(`${type}/${id}`);
-      out.push({ fullUrl: `${base}/${type}/${id}`, resource: view.body, mode: 'include' });
+      out.push({ fullUrl: `${base}/${type}/${id}`, resource: body, mode: 'include' });
       added.push({ type, id });
     }
     return added;

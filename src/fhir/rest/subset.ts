@@ -25,9 +25,18 @@ function keep(resource: Json, allowed: (name: string) => boolean): Json {
 
 export type Summary = 'true' | 'false' | 'count' | 'data' | 'text';
 
+const subsets = (elements: string[] | undefined, summary: Summary | undefined): boolean =>
+  Boolean(elements?.length) || (summary !== undefined && summary !== 'false');
+
+/** subset() of a body given as text or UTF-8 bytes; returns it unchanged (bytes stay bytes) when neither applies. */
+export function subsetBody(body: string | Buffer, elements: string[] | undefined, summary: Summary | undefined): string | Buffer {
+  if (!subsets(elements, summary)) return body;
+  return subset(typeof body === 'string' ? body : body.toString('utf8'), elements, summary);
+}
+
 /** Applies _elements / _summary to a resource's JSON text; returns the text unchanged when neither applies. */
 export function subset(text: string, elements: string[] | undefined, summary: Summary | undefined): string {
-  if (!elements?.length && (!summary || summary === 'false')) return text;
+  if (!subsets(elements, summary)) return text;
   const resource = JSON.parse(text) as Json;
   const type = resource.resourceType as string;
   const mandatory = new Set(TABLE[type]?.mandatory ?? []);

@@ -18,8 +18,8 @@ export interface Caller {
 export interface FhirResponse {
   status: number;
   headers: Record<string, string>;
-  /** JSON text of the body (a resource, Bundle or OperationOutcome). */
-  body: string;
+  /** JSON of the body (a resource, Bundle or OperationOutcome), as text or UTF-8 bytes. */
+  body: string | Buffer;
 }
 
 export interface SearchRequest {

@@ -118,7 +118,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
           tx.end();
           await client.query('COMMIT');
           params.commit();
-          if (tx.flushedWrites >= ANALYZE_MIN_WRITES) await analyzeAfterBulk(client, tx.flushedWrites);
+          // committed: a failure of this optional step must not report the transaction as failed
+          if (tx.flushedWrites >= ANALYZE_MIN_WRITES) await analyzeAfterBulk(client, tx.flushedWrites).catch(() => undefined);
           return result;
         } catch (e) {
           tx.end();

@@ -11,13 +11,13 @@
 import type pg from 'pg';
 import type { AuditRecord, ClientRecord, HistoryOptions, Referrer, ResourceWrite, StoreTx, StoredResource, StoredView } from '../contract.js';
 import type { SearchQuery, SearchResult } from '../query.js';
-import { SqlAudit } from '../sql/audit.js';
 import type { ParamCatalog } from '../sql/param-catalog.js';
 import type { Queryable } from '../sql/queryable.js';
 import { SqlReader } from '../sql/reader.js';
 import { SqlWriter } from '../sql/writer.js';
 import { PgQueryable } from './connection.js';
 import { postgresDialect } from './dialect.js';
+import { appendAuditBulk } from './audit.js';
 import { flushWrites, rowsFrom } from './flush.js';
 
 /** Buffered writes that trigger a flush: bounds memory and the size of the bulk statements. */
@@ -61,7 +61,6 @@ const byRef = (a: Referrer, b: Referrer) =>
 
 export class PgTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
-  private readonly audit = new SqlAudit(postgresDialect);
   private open = true;
 
   private writes: ResourceWrite[] = [];
@@ -192,7 +191,7 @@ export class PgTransaction extends SqlReader implements StoreTx {
 
   async appendAudit(records: AuditRecord[]): Promise<void> {
     this.check();
-    await this.audit.append(this.q, records);
+    await appendAuditBulk(this.q, records);
   }
 
   // ---- reads merged with the buffer ---------------------------------------------------------------

@@ -25,8 +25,13 @@ export interface CompiledSearch {
   select: Sql;
   /** Selects `n`, the number of visible matches (only when query.total). */
   total?: Sql;
+  /** `select` whose rows also carry the total in column TOTAL_COLUMN (only when query.total and every
+   * match is read anyway): one pass instead of two. A page with no row carries none: run `total`. */
+  selectWithTotal?: Sql;
   sortCount: number;
 }
+
+export const TOTAL_COLUMN = 'ror_window_total';
 
 /** Every (type, param) the query refers to, for ParamCatalog.resolve. */
 export function paramRefs(q: SearchQuery): { type: string; param: string }[] {
@@ -69,9 +74,13 @@ export function compileSearch(q: SearchQuery, d: Dialect, params: ParamLookup): 
   const cols = join([raw('r.id AS id'), ...sortExprs.map((e, i) => sql`${e} AS s${raw(String(i))}`)], ', ');
   const order = join([...q.sort.flatMap((s, i) => [raw(`(s${i} IS NULL)`), raw(`s${i} ${s.descending ? 'DESC' : 'ASC'}`)]), raw('id ASC')], ', ');
   const keyset = q.after ? afterCursor(q.sort, q.after) : TRUE;
-  const select = sql`SELECT * FROM (SELECT ${cols} ${from}) q WHERE ${keyset} ORDER BY ${order} ${withArgs(d.limit(), q.count + 1)}`;
+  const page = (columns: Sql) => sql`SELECT * FROM (SELECT ${columns} ${from}) q WHERE ${keyset} ORDER BY ${order} ${withArgs(d.limit(), q.count + 1)}`;
+  const select = page(cols);
   const total = q.total ? sql`SELECT COUNT(*) AS n ${from}` : undefined;
-  return { select, total, sortCount: q.sort.length };
+  // With a filter the matches come from index lists in no useful order, so they are all read and sorted
+  // anyway and a window count costs one more pass over them; without one, the page may stop early.
+  const selectWithTotal = q.total && q.where.length > 0 ? page(join([cols, raw(`COUNT(*) OVER () AS ${TOTAL_COLUMN}`)], ', ')) : undefined;
+  return { select, total, selectWithTotal, sortCount: q.sort.length };
 }
 
 /** Rows strictly after the cursor in (sort keys with nulls last, id) order. */

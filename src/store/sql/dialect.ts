@@ -39,6 +39,9 @@ export interface Dialect {
   unindexed(expr: string): string;
   /** `LIMIT ?` clause (the count is bound). */
   limit(): string;
+  /** The UTF-8 bytes of text expression `expr`, read by the driver as a Buffer (optional: without it the
+   * text is read and encoded in JavaScript). */
+  utf8Bytes?(expr: string): string;
 }
 
 /** The smallest string greater than every string that starts with `prefix` under binary ordering. */

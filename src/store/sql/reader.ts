@@ -1,8 +1,8 @@
 // StoreReader over any SQL engine: neutral statements run through a Queryable. Used by the store itself
 // (read connection) and by transactions (write connection, so a transaction sees its own writes).
-import type { ClientRecord, HistoryOptions, Referrer, StoreReader, StoredResource, StoredView } from '../contract.js';
+import type { ClientRecord, HistoryOptions, Referrer, StoreReader, StoredResource, StoredView, ViewBytes } from '../contract.js';
 import type { SearchQuery, SearchResult } from '../query.js';
-import { compileSearch, paramRefs, type CompiledSearch } from './compile-search.js';
+import { compileSearch, paramRefs, TOTAL_COLUMN, type CompiledSearch } from './compile-search.js';
 import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
@@ -33,6 +33,11 @@ export function searchResult(compiled: CompiledSearch, query: SearchQuery, rows:
   };
   if (compiled.total) result.total = Number(total?.n ?? 0);
   return result;
+}
+
+/** The total carried by the rows of `selectWithTotal`, if it was run and returned a row. */
+export function windowTotal(compiled: CompiledSearch, rows: SearchRow[]): { n: number } | undefined {
+  return compiled.selectWithTotal && rows.length > 0 ? { n: Number(rows[0][TOTAL_COLUMN]) } : undefined;
 }
 
 const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body';
@@ -71,6 +76,8 @@ export class SqlReader implements StoreReader {
       viewStates: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
       view: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       views: `SELECT r.id AS id, ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
+      viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${d.utf8Bytes ? d.utf8Bytes('b.body') : 'b.body'} AS body
+        FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
       viewVersion: `SELECT ${VIEW_COLS} FROM res r JOIN view_history v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid
         WHERE r.type = ? AND r.id = ? AND v.version = ?`,
       viewHistory: `SELECT ${VIEW_COLS} FROM res r JOIN view_history v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid
@@ -135,6 +142,16 @@ export class SqlReader implements StoreReader {
     return rows.map((r) => ({ id: r.id, view: toView(r) }));
   }
 
+  async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.q.all<{ id: string; version: number; last_updated: number; body: Buffer | string }>(
+      this.sql.viewBytes, [profile, type, this.d.listValue(ids)]);
+    return rows.map((r) => ({
+      id: r.id, version: Number(r.version), lastUpdated: Number(r.last_updated),
+      bytes: typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body,
+    }));
+  }
+
   async readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null> {
     const row = await this.q.get<ViewRow>(this.sql.viewVersion, [profile, type, id, version]);
     return row ? toView(row) : null;
@@ -159,8 +176,10 @@ export class SqlReader implements StoreReader {
 
   /** Runs a compiled search. Adapters override it to read rows and total in one snapshot. */
   protected async runSearch(compiled: CompiledSearch, query: SearchQuery): Promise<SearchResult> {
-    const rows = await this.q.all<SearchRow>(compiled.select.text, compiled.select.args);
-    const total = compiled.total ? await this.q.get<{ n: number }>(compiled.total.text, compiled.total.args) : undefined;
+    const page = compiled.selectWithTotal ?? compiled.select;
+    const rows = await this.q.all<SearchRow>(page.text, page.args);
+    const carried = windowTotal(compiled, rows);
+    const total = compiled.total && !carried ? await this.q.get<{ n: number }>(compiled.total.text, compiled.total.args) : carried;
     return searchResult(compiled, query, rows, total);
   }
 

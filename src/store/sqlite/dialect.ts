@@ -16,4 +16,6 @@ export const sqliteDialect: Dialect = {
     `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`,
   unindexed: (expr) => `+${expr}`,
   limit: () => 'LIMIT ?',
+  // a database in UTF-8 stores TEXT as UTF-8: the cast copies the bytes, better-sqlite3 returns a Buffer
+  utf8Bytes: (expr) => `CAST(${expr} AS BLOB)`,
 };

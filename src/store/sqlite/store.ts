@@ -1,7 +1,7 @@
 // The embedded adapter: one SQLite file in WAL mode, one write connection (transactions serialised by a
 // promise queue, BEGIN IMMEDIATE … COMMIT) and one read-only connection for reads outside transactions,
-// which therefore never see uncommitted data. synchronous=FULL by default: a committed write survives a
-// crash or power loss.
+// which therefore never see uncommitted data. synchronous FULL by default: a committed write survives a
+// crash or power loss (the WAL is fdatasync'ed off the event loop after COMMIT, see wal-sync.ts).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -12,12 +12,13 @@ import type { SearchQuery, SearchResult } from '../query.js';
 import type { CompiledSearch } from '../sql/compile-search.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
-import { searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
+import { searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
 import { seedPlannerStats } from './planner-stats.js';
+import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** FULL (default): fsync at every commit. NORMAL: a power loss may lose the last commits (never corrupts). */
@@ -38,8 +39,10 @@ class SnapshotReader extends SqlReader {
   constructor(conn: SqliteConnection, params: ParamCatalog) {
     super(conn, sqliteDialect, params, false);
     this.snapshot = conn.db.transaction((compiled: CompiledSearch, query: SearchQuery) => {
-      const rows = conn.allSync<SearchRow>(compiled.select.text, compiled.select.args);
-      const total = compiled.total ? conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : undefined;
+      const page = compiled.selectWithTotal ?? compiled.select;
+      const rows = conn.allSync<SearchRow>(page.text, page.args);
+      const carried = windowTotal(compiled, rows);
+      const total = compiled.total && !carried ? conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : carried;
       return searchResult(compiled, query, rows, total);
     });
   }
@@ -62,7 +65,9 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const writeDb = new Database(path);
   configure(writeDb, opts);
   writeDb.pragma('journal_mode = WAL');
-  writeDb.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  // FULL is NORMAL plus an fdatasync of the WAL after each COMMIT, done off the event loop by WalSync
+  writeDb.pragma(process.env.TMP_INLINE ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  const walSync = opts.synchronous === 'NORMAL' || process.env.TMP_INLINE ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
   writeDb.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000))}`);
   const readDb = new Database(path, { readonly: true });
@@ -89,18 +94,21 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       writeDb.exec('BEGIN IMMEDIATE');
       params.begin();
       const tx = new SqlTransaction(writeConn, sqliteDialect, params);
+      let result: T;
       try {
-        const result = await fn(tx);
+        result = await fn(tx);
         tx.end();
         writeDb.exec('COMMIT');
         params.commit();
-        return result;
       } catch (e) {
         tx.end();
         if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
         params.rollback();
         throw e;
       }
+      // the next writer waits too: nothing is built on a commit before it is durable
+      if (walSync) await walSync.sync();
+      return result;
     });
   }
 
@@ -119,6 +127,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       try {
         writeDb.pragma('optimize');
       } finally {
+        walSync?.close();
         readDb.close();
         writeDb.close();
         if (temporary) for (const suffix of ['', '-wal', '-shm']) rmSync(temporary + suffix, { force: true });
@@ -131,6 +140,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     readViewStates: (type, id) => reader.readViewStates(type, id),
     readView: (type, id, profile) => reader.readView(type, id, profile),
     readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
+    readViewBytes: (type, ids, profile) => reader.readViewBytes(type, ids, profile),
     readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
     viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
     referrers: (type, id, p) => reader.referrers(type, id, p),
