@@ -2,7 +2,7 @@
 // affected resource's per-profile views and search index once, at the end of the transaction.
 
 import type { Resource } from '../policy/types.js';
-import type { StoreTx } from '../store/contract.js';
+import type { StoredResource, StoreTx } from '../store/contract.js';
 import { isStoredType } from './resource-types.js';
 import { badRequest } from './errors.js';
 import { contextDependants, renderAll } from './views/propagate.js';
@@ -35,12 +35,17 @@ const isDeletion = (x: Resource | Deletion): x is Deletion => {
   return typeof d === 'object' && d !== null && typeof d.type === 'string';
 };
 
-export function openIngestSession(tx: StoreTx, now: () => number = Date.now): IngestSession {
+/**
+ * `current`: resources the caller has just read in `tx` (their current stored versions), so that the
+ * session does not read them again.
+ */
+export function openIngestSession(tx: StoreTx, now: () => number = Date.now, current: StoredResource[] = []): IngestSession {
   const touched = new Set<string>();
   const dependants = new Set<string>();
   const stats: IngestStats = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   // One neighbourhood for the whole session: it knows what it wrote (current versions, view states).
   const nb = new SessionNeighbourhood(tx);
+  for (const stored of current) nb.remember(stored);
 
   return {
     async add(batch) {
@@ -63,7 +68,8 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now): In
         const key = `${resource.resourceType}/${resource.id}`;
         const current = await nb.current(resource.resourceType, resource.id);
         const content = storedBody(resource);
-        if (current.raw && rawContent(current.raw) === content) {
+        // stored bodies are written in rawContent form: equal text, equal content (else compare contents)
+        if (current.raw && (current.body === content || rawContent(current.raw) === content)) {
           stats.unchanged++;
           continue;
         }

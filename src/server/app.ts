@@ -138,7 +138,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
 
   const GUESSED: Record<string, [string, AuditAction]> = { GET: ['read', 'R'], POST: ['create', 'C'], PUT: ['update', 'U'], PATCH: ['patch', 'U'], DELETE: ['delete', 'D'] };
-  app.addHook('onRequest', async (req) => {
+  // callback-style (not async) hooks: no promise per request
+  app.addHook('onRequest', (req, _reply, done) => {
     req.audit = { facts: { entities: [] }, audited: false };
     // requests refused before their route runs (media type, unknown route) are audited too
     const path = req.url.split('?')[0];
@@ -147,11 +148,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const [, , type, id] = path.split('/');
       if (type) req.audit.facts.entities = [{ type, id: id ?? null }];
     }
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const f = req.audit?.facts;
-    if (!f?.interaction || req.audit.audited) return;
-    auditLog.record(auditRecord({ ...f, entities: f.entities ?? [], status: reply.statusCode, at: Date.now() } as Parameters<typeof auditRecord>[0]));
+    try {
+      if (f?.interaction && !req.audit.audited) {
+        auditLog.record(auditRecord({ ...f, entities: f.entities ?? [], status: reply.statusCode, at: Date.now() } as Parameters<typeof auditRecord>[0]));
+      }
+    } catch (e) {
+      return done(e as Error);
+    }
+    done();
   });
   app.addHook('onClose', async () => {
     await auditLog.close();
@@ -295,11 +303,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerPolicyRoutes(app, opts.store, authenticate);
   registerExportRoutes(app, opts.store, authenticate, base);
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const ct = req.headers['content-type'];
     if (ct && req.method !== 'GET' && !FHIR_TYPES.test(ct) && !ct.startsWith('application/json-patch+json')) {
-      throw new FhirError(415, 'not-supported', `Unsupported media type '${ct}': use application/fhir+json`);
+      return done(new FhirError(415, 'not-supported', `Unsupported media type '${ct}': use application/fhir+json`));
     }
+    done();
   });
   return app;
 }

@@ -124,6 +124,9 @@ export interface StoreReader {
   readView(type: string, id: string, profile: number): Promise<StoredView | null>;
   /** Current existing views (body not null) of many resources, in no particular order. */
   readViews(type: string, ids: string[], profile: number): Promise<{ id: string; view: StoredView }[]>;
+  /** Like readView, the body as UTF-8 bytes (null: the view is a deletion). Optional: callers fall back
+   * to readView. */
+  readViewAsBytes?(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null>;
   /** Like readViews, bodies as UTF-8 bytes (optional: callers fall back to readViews). */
   readViewBytes?(type: string, ids: string[], profile: number): Promise<ViewBytes[]>;
   readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null>;

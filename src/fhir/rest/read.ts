@@ -12,7 +12,7 @@ export function checkTypeAndId(type: string, id?: string): void {
   if (id !== undefined && !ID_PATTERN.test(id)) throw new FhirError(400, 'invalid', `'${id}' is not a valid FHIR id`);
 }
 
-export const viewHeaders = (v: StoredView): Record<string, string> => ({
+export const viewHeaders = (v: Pick<StoredView, 'version' | 'lastUpdated'>): Record<string, string> => ({
   'content-type': FHIR_JSON,
   etag: `W/"${v.version}"`,
   'last-modified': new Date(v.lastUpdated).toUTCString(),
@@ -23,10 +23,17 @@ const unknown = (type: string, id: string) => notFound(`${type}/${id} is not kno
 
 export async function read(store: Store, caller: Caller, type: string, id: string): Promise<FhirResponse> {
   checkTypeAndId(type, id);
-  const view = await store.readView(type, id, caller.profile);
+  const view = await currentView(store, type, id, caller.profile);
   if (view?.body) return { status: 200, headers: viewHeaders(view), body: view.body };
   if (view && (await deletedWhileVisible(store, caller, type, id))) throw gone(type, id);
   throw unknown(type, id);
+}
+
+/** The profile's current view, its body as UTF-8 bytes when the store can read it so (served as is). */
+async function currentView(store: Store, type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; body: string | Buffer | null } | null> {
+  if (!store.readViewAsBytes) return store.readView(type, id, profile);
+  const v = await store.readViewAsBytes(type, id, profile);
+  return v && { version: v.version, lastUpdated: v.lastUpdated, body: v.bytes };
 }
 
 /** A deleted resource is "gone" only for a caller who could see it before its deletion. */

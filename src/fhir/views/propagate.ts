@@ -44,7 +44,8 @@ export async function renderAll(
       const [type, id] = split(k);
       const result = await renderOne(nb, type, id, now);
       rendered++;
-      if (result !== null && result !== ALL_PROFILES) narrowed.push({ key: k, mask: result });
+      // referrers already reflect the existence they saw: only a change can make them stale
+      if (result !== null && result.existence !== ALL_PROFILES && result.existence !== result.seen) narrowed.push({ key: k, mask: result.existence });
     }
     const next = new Set<string>();
     for (const { key: k, mask } of narrowed) {
@@ -63,11 +64,16 @@ export async function renderAll(
   return rendered;
 }
 
-/** Renders one resource; returns the profiles it exists for, or null when deleted. */
-async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now: number): Promise<number | null> {
+/**
+ * Renders one resource; returns the profiles it exists for and those its referrers saw it exist for
+ * (every profile while it had no view: context.ts reads a missing resource as existing), or null when
+ * deleted.
+ */
+async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now: number): Promise<{ existence: number; seen: number } | null> {
   const stored = await nb.current(type, id);
   if (stored.version === null) return null;
   const current = await nb.viewStates(type, id);
+  const seen = (await nb.existence(type, id)) ?? ALL_PROFILES;
   if (stored.deleted) {
     const gone = current.filter((v) => v.body !== null).map((v) => ({ profile: v.profile, version: v.version + 1, lastUpdated: now, hash: 'absent', body: null }));
     if (gone.length) await nb.writeRender(type, id, gone, []);
@@ -77,7 +83,7 @@ async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now
   const ctx = await resolveContext(nb, raw);
   const outcome = renderResource(raw, ctx, current, now);
   await nb.writeRender(type, id, outcome.changed, outcome.index);
-  return outcome.existence;
+  return { existence: outcome.existence, seen };
 }
 
 function split(k: string): [string, string] {

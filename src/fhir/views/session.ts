@@ -15,11 +15,13 @@ export interface Known {
   version: number | null;
   deleted: boolean;
   raw: Resource | null;
+  /** The stored text of `raw` (null when absent or deleted). */
+  body: string | null;
 }
 
-const ABSENT: Known = { version: null, deleted: false, raw: null };
+const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
 const knownOf = (s: StoredResource): Known =>
-  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (JSON.parse(s.body) as Resource) });
+  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (JSON.parse(s.body) as Resource), body: s.body });
 /** View states without their bodies: the renderer needs only version, hash and existence. */
 const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
 
@@ -41,6 +43,12 @@ export class SessionNeighbourhood implements Neighbourhood {
       this.known.set(k, found);
     }
     return found;
+  }
+
+  /** Takes a current version the caller has just read in this transaction (saves reading it again). */
+  remember(stored: StoredResource): void {
+    const k = key(stored.type, stored.id);
+    if (!this.known.has(k)) this.known.set(k, knownOf(stored));
   }
 
   /** Reads the current versions of many resources in one go (those not known yet). */

@@ -64,11 +64,17 @@ export function indicatorIssues(ext: Json): Issue[] {
 
 /** 400 business-rule unless every indicator that is new or changed is valid and no two share a key. */
 export function checkIndicators(before: Json | null, after: Json): void {
-  const previous = new Set(((before?.extension ?? []) as Json[]).filter(isIndicator).map((e) => JSON.stringify(e)));
+  const beforeIndicators = ((before?.extension ?? []) as Json[]).filter(isIndicator);
+  // a patch keeps the indicators it does not touch as the same objects: only the others are compared
+  const same = new Set<unknown>(beforeIndicators);
+  let previous: Set<string> | null = null;
   const issues: Issue[] = [];
   const keys = new Map<string, number>();
   for (const ext of ((after.extension ?? []) as Json[]).filter(isIndicator)) {
-    if (!previous.has(JSON.stringify(ext))) issues.push(...indicatorIssues(ext));
+    if (!same.has(ext)) {
+      previous ??= new Set(beforeIndicators.map((e) => JSON.stringify(e)));
+      if (!previous.has(JSON.stringify(ext))) issues.push(...indicatorIssues(ext));
+    }
     const k = indicatorKey(ext);
     keys.set(k, (keys.get(k) ?? 0) + 1);
   }

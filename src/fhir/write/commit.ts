@@ -105,7 +105,7 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
     }
   }
   const next = await plan.build(tx, current);
-  const session = openIngestSession(tx, now);
+  const session = openIngestSession(tx, now, stored ? [stored] : []);
   if (next === null) {
     if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
   } else {
@@ -113,15 +113,17 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
     validated(resource);
     await session.add([resource as Resource]);
   }
-  await session.finish();
-  const after = await tx.readResource(plan.type, plan.id);
+  const stats = await session.finish();
+  // every change of the session is this resource's: one new version, or none when nothing changed
+  const changed = stats.created + stats.updated + stats.deleted > 0;
+  const version = (stored?.version ?? 0) + (changed ? 1 : 0);
   const view = await tx.readView(plan.type, plan.id, ctx.caller.profile);
   return {
     type: plan.type,
     id: plan.id,
     created: !current && next !== null,
     deleted: next === null,
-    version: after?.version ?? 0,
+    version,
     view: view?.body ? view : null,
   };
 }

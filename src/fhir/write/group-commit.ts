@@ -2,7 +2,7 @@
 // transaction, so one fsync acknowledges many of them (a durable commit costs milliseconds; a capacity
 // PATCH's work, far less). Each job still sees the writes of the jobs before it (same transaction, run in
 // order), so concurrent patches of one resource never lose an update; every job is answered only after
-// the commit, so an acknowledged write is durable. A job refused before it wrote anything (404, 403,
+// the commit is durable (the store's transaction resolves then), so an acknowledged write is durable. A job refused before it wrote anything (404, 403,
 // 400, 412 ...) is simply answered with its error; if a job fails after writing, the whole group is
 // rolled back and each job is re-run alone.
 
@@ -22,17 +22,22 @@ const WRITES = new Set(['write', 'putClient', 'deleteClient', 'appendAudit']);
 
 /** A view of tx that records whether anything was written through it. */
 function watched(tx: StoreTx, state: { dirty: boolean }): StoreTx {
+  // methods are bound once per view, not at every call
+  const methods = new Map<PropertyKey, unknown>();
   return new Proxy(tx, {
     get(target, prop, receiver) {
+      const known = methods.get(prop);
+      if (known) return known;
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
-      if (typeof prop === 'string' && WRITES.has(prop)) {
-        return (...args: unknown[]) => {
+      const method = typeof prop === 'string' && WRITES.has(prop)
+        ? (...args: unknown[]) => {
           state.dirty = true;
           return value.apply(target, args);
-        };
-      }
-      return value.bind(target);
+        }
+        : value.bind(target);
+      methods.set(prop, method);
+      return method;
     },
   });
 }
@@ -54,13 +59,20 @@ export class GroupCommitter {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length) await this.runGroup(this.queue.splice(0, this.maxBatch));
+      // The next group is gathered as soon as this one has run its jobs: it waits behind this group's
+      // commit in the store, not behind its sync to disk, so one group runs while the previous one syncs.
+      while (this.queue.length) {
+        const group = this.queue.splice(0, this.maxBatch);
+        let jobsRan!: () => void;
+        const ran = new Promise<void>((resolve) => (jobsRan = resolve));
+        await Promise.race([ran, this.runGroup(group, jobsRan)]);
+      }
     } finally {
       this.draining = false;
     }
   }
 
-  private async runGroup(group: Job[]): Promise<void> {
+  private async runGroup(group: Job[], jobsRan: () => void = () => undefined): Promise<void> {
     let settled: Settled[] = [];
     try {
       await this.store.transaction(async (tx) => {
@@ -74,8 +86,10 @@ export class GroupCommitter {
             settled.push({ ok: false, error });
           }
         }
+        jobsRan();
       });
     } catch (error) {
+      jobsRan();
       if (group.length === 1) group[0].reject(error);
       else for (const job of group) await this.runGroup([job]);
       return;

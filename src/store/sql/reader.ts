@@ -67,6 +67,7 @@ export class SqlReader implements StoreReader {
     private readonly inTx: boolean,
   ) {
     const visible = (v: string) => `${v}.bid IS NOT NULL`;
+    const bytes = d.utf8Bytes ? d.utf8Bytes('b.body') : 'b.body';
     this.sql = {
       resource: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version ${BODY} WHERE r.type = ? AND r.id = ?`,
       resources: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid AND h.version = r.version ${BODY} WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
@@ -76,8 +77,10 @@ export class SqlReader implements StoreReader {
       viewStates: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
       view: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       views: `SELECT r.id AS id, ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
-      viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${d.utf8Bytes ? d.utf8Bytes('b.body') : 'b.body'} AS body
+      viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${bytes} AS body
         FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
+      viewAsBytes: `SELECT v.version, v.last_updated, ${bytes} AS body
+        FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       viewVersion: `SELECT ${VIEW_COLS} FROM res r JOIN view_history v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid
         WHERE r.type = ? AND r.id = ? AND v.version = ?`,
       viewHistory: `SELECT ${VIEW_COLS} FROM res r JOIN view_history v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid
@@ -142,13 +145,18 @@ export class SqlReader implements StoreReader {
     return rows.map((r) => ({ id: r.id, view: toView(r) }));
   }
 
+  async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
+    const row = await this.q.get<{ version: number; last_updated: number; body: Buffer | string | null }>(this.sql.viewAsBytes, [profile, type, id]);
+    return row ? { version: Number(row.version), lastUpdated: Number(row.last_updated), bytes: asBytes(row.body) } : null;
+  }
+
   async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
     if (ids.length === 0) return [];
-    const rows = await this.q.all<{ id: string; version: number; last_updated: number; body: Buffer | string }>(
+    const rows = await this.q.all<{ id: string; version: number; last_updated: number; body: Buffer | string | null }>(
       this.sql.viewBytes, [profile, type, this.d.listValue(ids)]);
     return rows.map((r) => ({
       id: r.id, version: Number(r.version), lastUpdated: Number(r.last_updated),
-      bytes: typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body,
+      bytes: asBytes(r.body) ?? Buffer.alloc(0), // never null: the join keeps existing views only
     }));
   }
 
@@ -218,6 +226,11 @@ export class SqlReader implements StoreReader {
   async listClients(): Promise<ClientRecord[]> {
     return (await this.q.all<ClientRow>(this.sql.clients, [])).map(toClient);
   }
+}
+
+/** A body column read as bytes (drivers without Dialect.utf8Bytes return text). */
+function asBytes(body: Buffer | string | null): Buffer | null {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
 function bit(profile: number): number {

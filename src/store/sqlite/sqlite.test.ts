@@ -70,6 +70,12 @@ describe('read path shortcuts', () => {
       expect(bytes.sort()).toEqual(text.sort());
     }
     expect((await store.readViewBytes!('Organization', ['a'], 2))[0].bytes.equals(Buffer.from(accented(2), 'utf8'))).toBe(true);
+    // readViewAsBytes mirrors readView: null without a view, bytes null for a deletion
+    for (const [id, profile] of [['a', 0], ['a', 1], ['b', 0], ['b', 1], ['c', 1], ['missing', 1]] as const) {
+      const text = await store.readView('Organization', id, profile);
+      const bytes = await store.readViewAsBytes!('Organization', id, profile);
+      expect(bytes && [bytes.version, bytes.lastUpdated, bytes.bytes?.toString('utf8') ?? null]).toEqual(text && [text.version, text.lastUpdated, text.body]);
+    }
     expect(await store.readViewBytes!('Organization', [], 1)).toEqual([]);
     await store.close();
   });

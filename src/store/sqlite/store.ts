@@ -66,8 +66,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   configure(writeDb, opts);
   writeDb.pragma('journal_mode = WAL');
   // FULL is NORMAL plus an fdatasync of the WAL after each COMMIT, done off the event loop by WalSync
-  writeDb.pragma(process.env.TMP_INLINE ? 'synchronous = FULL' : 'synchronous = NORMAL');
-  const walSync = opts.synchronous === 'NORMAL' || process.env.TMP_INLINE ? null : new WalSync(path);
+  writeDb.pragma('synchronous = NORMAL');
+  const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
   writeDb.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000))}`);
   const readDb = new Database(path, { readonly: true });
@@ -90,26 +90,27 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   }
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return serialise(async () => {
+    const result = await serialise(async () => {
       writeDb.exec('BEGIN IMMEDIATE');
       params.begin();
       const tx = new SqlTransaction(writeConn, sqliteDialect, params);
-      let result: T;
       try {
-        result = await fn(tx);
+        const value = await fn(tx);
         tx.end();
         writeDb.exec('COMMIT');
         params.commit();
+        return value;
       } catch (e) {
         tx.end();
         if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
         params.rollback();
         throw e;
       }
-      // the next writer waits too: nothing is built on a commit before it is durable
-      if (walSync) await walSync.sync();
-      return result;
     });
+    // Resolves once durable. The next writer does not wait for the disk: its commit comes later in the
+    // WAL, so it can only be durable after this one (and it is acknowledged after its own sync).
+    if (walSync) await walSync.sync();
+    return result;
   }
 
   const store: Store = {
@@ -124,6 +125,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       if (closed) return;
       closed = true; // refuse new transactions, then let the queued ones finish
       await queue;
+      await walSync?.settled();
       try {
         writeDb.pragma('optimize');
       } finally {
@@ -141,6 +143,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     readView: (type, id, profile) => reader.readView(type, id, profile),
     readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
     readViewBytes: (type, ids, profile) => reader.readViewBytes(type, ids, profile),
+    readViewAsBytes: (type, id, profile) => reader.readViewAsBytes(type, id, profile),
     readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
     viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
     referrers: (type, id, p) => reader.referrers(type, id, p),

@@ -12,10 +12,34 @@ export class WalSync {
 
   constructor(private readonly databaseFile: string) {}
 
-  /** Resolves once everything committed so far is on stable storage. */
-  async sync(): Promise<void> {
-    const fd = this.walFd();
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  /**
+   * Resolves once everything committed so far is on stable storage. Concurrent callers share syncs: one
+   * runs at a time, and every caller that arrives while it runs waits for the single one after it.
+   */
+  sync(): Promise<void> {
+    if (!this.running) return this.start();
+    this.next ??= this.running.catch(() => undefined).then(() => {
+      this.next = null;
+      return this.start();
+    });
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    let fd: number;
+    try {
+      fd = this.walFd();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const run: Promise<void> = new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve()))).finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
   }
 
   /** The WAL file's descriptor, reopened if the file was replaced (another process deleted it). */
@@ -36,6 +60,12 @@ export class WalSync {
     return this.fd;
   }
 
+  /** Resolves when no sync is running or waiting. */
+  async settled(): Promise<void> {
+    while (this.next ?? this.running) await (this.next ?? this.running)!.catch(() => undefined);
+  }
+
+  /** After settled(). */
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
