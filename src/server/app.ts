@@ -25,6 +25,11 @@ import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { registerPolicyRoutes } from './routes-policy.js';
 import { registerExportRoutes } from './routes-export.js';
 
+/** Writes routed for every stored type (write profiles A and B, the operator): see src/fhir/write. */
+const WRITE_INTERACTIONS: Record<string, string[]> = Object.fromEntries(
+  ['Organization', 'HealthcareService', 'Location', 'Practitioner', 'PractitionerRole', 'Task'].map((t) => [t, ['create', 'update', 'patch', 'delete']]),
+);
+
 export interface AppOptions {
   store: Store;
   tokens: TokenService;
@@ -194,7 +199,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/fhir/metadata', async (req, reply) =>
-    sendOutcome(reply, 200, capabilityStatement({ base: base(req), version: opts.version ?? '0.0.0' })),
+    sendOutcome(reply, 200, capabilityStatement({ base: base(req), version: opts.version ?? '0.0.0', extraInteractions: WRITE_INTERACTIONS })),
   );
 
   app.get('/fhir/AuditEvent', async (req, reply) => {

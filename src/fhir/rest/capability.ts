@@ -39,6 +39,7 @@ export function capabilityStatement(opts: CapabilityOptions): Record<string, unk
     implementation: { description: 'ROR directory with the ANS data-access policy (modèle d’exposition 3.0)', url: opts.base },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/fhir+json', 'application/json-patch+json'],
     instantiates: ['https://interop.esante.gouv.fr/ig/fhir/ror/CapabilityStatement/ror-serveur'],
     rest: [
       {
@@ -48,7 +49,10 @@ export function capabilityStatement(opts: CapabilityOptions): Record<string, unk
           cors: false,
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
         },
+        // AuditEvent is the operator's only and, for a tool, does not exist: not advertised.
         resource: resources,
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
         searchParam: [
           { name: '_count', type: 'number', documentation: 'Page size, default and maximum 200' },
           { name: '_sort', type: 'string' },
