@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { openStore } from '../store/open.js';
 import { hashSecret } from '../server/auth/secrets.js';
-import { profileForUser } from '../policy/index.js';
+import { loadHabilitation } from '../server/habilitations.js';
 import { defaultDb } from './main.js';
 
 const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function registerClient(program: Command): void {
+  const profileForUser = (cu: string) => loadHabilitation().profileForUser(cu);
   const client = program.command('client').description('manage the clients (tools) allowed to call the directory');
   client
     .command('add')

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { startCluster } from '../server/cluster.js';
 import { serve } from '../server/start.js';
+import { loadHabilitation } from '../server/habilitations.js';
 import { defaultDb, intOption } from './main.js';
 
 interface ServeCliOptions {
@@ -9,6 +10,7 @@ interface ServeCliOptions {
   port: number;
   host: string;
   workers: number;
+  habilitations?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -20,7 +22,11 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--workers <n>', 'server processes sharing the port (env ROR_WORKERS; one per core is typical)',
       intOption('--workers', 1, 1024), Number(process.env.ROR_WORKERS ?? 1))
+    .option('--habilitations <file>', 'JSON overrides of the habilitation table, {"CUxx": profile | null} (env ROR_HABILITATIONS)')
     .action(async (o: ServeCliOptions) => {
+      // through the environment, so that every worker process applies the same table
+      if (o.habilitations) process.env.ROR_HABILITATIONS = o.habilitations;
+      loadHabilitation(); // a broken file stops the start with a clear message
       if (o.workers > 1 && cluster.isPrimary) {
         const running = await startCluster({ db: o.db, port: o.port, host: o.host, workers: o.workers });
         process.stdout.write(`ror: serving ${o.db} on ${running.url}/fhir with ${o.workers} workers\n`);

@@ -23,6 +23,7 @@ import {
 import { limitsFromEnv, RateLimiter, type ServerLimits } from './limits.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { registerPolicyRoutes } from './routes-policy.js';
+import type { Habilitation } from '../policy/index.js';
 import { registerExportRoutes } from './routes-export.js';
 
 /** Writes routed for every stored type (write profiles A and B, the operator): see src/fhir/write. */
@@ -31,6 +32,8 @@ const WRITE_INTERACTIONS: Record<string, string[]> = Object.fromEntries(
 );
 
 export interface AppOptions {
+  /** The habilitation table with the operator's overrides (default: the policy's table). */
+  habilitation?: Habilitation;
   store: Store;
   tokens: TokenService;
   /** Public base URL of the FHIR endpoint; defaults to the request's host. */
@@ -98,7 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  const callers = new CallerResolver(opts.store);
+  const callers = new CallerResolver(opts.store, opts.habilitation);
   const base = (req: FastifyRequest) => opts.publicBase ?? `${req.protocol}://${req.headers.host ?? '127.0.0.1'}/fhir`;
   const lenient = (req: FastifyRequest) => /handling\s*=\s*lenient/i.test(String(req.headers.prefer ?? ''));
   const authenticate = async (req: FastifyRequest): Promise<Caller> => {

@@ -7,6 +7,7 @@ import type { Store } from '../store/contract.js';
 import { buildApp } from './app.js';
 import { TokenService } from './auth/tokens.js';
 import { packageVersion } from './version.js';
+import { loadHabilitation } from './habilitations.js';
 
 export interface ServeOptions {
   db: string;
@@ -17,6 +18,8 @@ export interface ServeOptions {
   tokenLifetime?: number;
   publicBase?: string;
   logger?: boolean;
+  /** JSON file of habilitation overrides (default: ROR_HABILITATIONS). */
+  habilitations?: string;
 }
 
 export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
@@ -43,7 +46,7 @@ export function tokenService(opts: Pick<ServeOptions, 'db' | 'tokenKeyFile' | 't
 export async function serve(opts: ServeOptions): Promise<{ url: string; close: () => Promise<void>; store: Store }> {
   const store = await openStore(opts.db);
   await store.migrate();
-  const app = await buildApp({ store, tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion() });
+  const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion() });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const close = async () => {
     await app.close();

@@ -120,3 +120,28 @@ describe('end-user headers (policy-decisions §6)', () => {
     expect(badSystem.status).toBe(403);
   });
 });
+
+describe('habilitation overrides (operator data)', () => {
+  it('maps a CU code the default table refuses, and refuses one it maps', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { loadHabilitation } = await import('../../src/server/habilitations.js');
+    const { buildApp } = await import('../../src/server/app.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'ror-hab-')), 'habilitations.json');
+    writeFileSync(file, JSON.stringify({ CU26: 4, CU23: null }));
+    const app = await buildApp({ store: s.store, tokens: s.tokens, habilitation: loadHabilitation(file) });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const get = (headers: Record<string, string>) => fetch(`${url}/fhir/Organization/eg-chu`, { headers });
+      const samu = { authorization: `Bearer ${await s.token('demo-samu')}` };
+      expect((await get({ ...samu, 'Ror-Profil-Utilisateur-Code': 'CU26' })).status).toBe(200);
+      expect((await get({ ...samu, 'Ror-Profil-Utilisateur-Code': 'CU23' })).status).toBe(403);
+      expect((await get({ authorization: `Bearer ${await s.token('demo-public')}` })).status).toBe(403); // a CU23 tool
+    } finally {
+      await app.close();
+    }
+    writeFileSync(file, JSON.stringify({ CU26: 9 }));
+    expect(() => loadHabilitation(file)).toThrow(/CU26 must map to a profile 0–5 or null/);
+  });
+});

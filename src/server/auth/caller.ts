@@ -1,7 +1,7 @@
 // Who is calling: the client registered for the token, its finalité (CU code) giving the tool's read
 // profile, narrowed to the end user's profile named by the Ror-* headers (policy-decisions §6).
 
-import { profileForUser, profileIncludes, type Profile } from '../../policy/index.js';
+import { createHabilitation, profileIncludes, type Habilitation, type Profile } from '../../policy/index.js';
 import type { ClientRecord, Store } from '../../store/contract.js';
 import { FhirError } from '../../fhir/errors.js';
 import type { Caller } from '../../fhir/rest/types.js';
@@ -24,7 +24,10 @@ const header = (h: Headers, name: string): string | undefined => {
 export class CallerResolver {
   private readonly clients = new Map<string, { client: ClientRecord | null; at: number }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly habilitation: Habilitation = createHabilitation(),
+  ) {}
 
   private async client(id: string): Promise<ClientRecord | null> {
     const hit = this.clients.get(id);
@@ -37,7 +40,7 @@ export class CallerResolver {
   async resolve(claims: TokenClaims, headers: Headers): Promise<Caller> {
     const client = await this.client(claims.clientId);
     if (!client) throw new FhirError(401, 'login', 'The token names a client that is not registered', undefined, { 'www-authenticate': 'Bearer realm="ror"' });
-    const toolProfile: Profile | null = client.operator ? 1 : profileForUser(client.cu);
+    const toolProfile: Profile | null = client.operator ? 1 : this.habilitation.profileForUser(client.cu);
     if (toolProfile === null) throw new FhirError(403, 'forbidden', `The finalité ${client.cu} of this client is mapped to no read profile`);
 
     const userCode = header(headers, 'ror-profil-utilisateur-code');
@@ -50,7 +53,7 @@ export class CallerResolver {
       if (userSystem !== undefined && !PROFILE_SYSTEMS.has(userSystem)) {
         throw new FhirError(403, 'forbidden', `Unknown Ror-Profil-Utilisateur-System '${userSystem}'`);
       }
-      const userProfile = profileForUser(userCode, roleCode ? { code: roleCode, system: roleSystem } : undefined);
+      const userProfile = this.habilitation.profileForUser(userCode, roleCode ? { code: roleCode, system: roleSystem } : undefined);
       if (userProfile === null) throw new FhirError(403, 'forbidden', `The user profile ${userCode}${roleCode ? ` / role ${roleCode}` : ''} is mapped to no read profile`);
       if (!profileIncludes(toolProfile, userProfile)) {
         throw new FhirError(403, 'forbidden', `The user's profile ${userProfile} is not included in this client's profile ${toolProfile}`);
