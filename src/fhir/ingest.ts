@@ -2,7 +2,7 @@
 // affected resource's per-profile views and search index once, at the end of the transaction.
 
 import type { Resource } from '../policy/types.js';
-import type { StoredResource, StoreTx } from '../store/contract.js';
+import type { StoredResource, StoredView, StoreTx } from '../store/contract.js';
 import { isStoredType } from './resource-types.js';
 import { badRequest } from './errors.js';
 import { contextDependants, renderAll } from './views/propagate.js';
@@ -28,6 +28,16 @@ export interface Deletion {
 export interface IngestSession {
   add(resources: (Resource | Deletion)[]): Promise<void>;
   finish(): Promise<IngestStats>;
+  /** After finish(): the view of `profile` this session wrote for a resource, when it wrote one (called
+   * for the resource named by `watch` only). */
+  writtenView(type: string, id: string, profile: number): StoredView | undefined;
+}
+
+export interface IngestOptions {
+  /** Resources the caller has just read in `tx` (their current stored versions): not read again. */
+  current?: StoredResource[];
+  /** A resource whose written views writtenView() answers for. */
+  watch?: { type: string; id: string };
 }
 
 const isDeletion = (x: Resource | Deletion): x is Deletion => {
@@ -35,17 +45,14 @@ const isDeletion = (x: Resource | Deletion): x is Deletion => {
   return typeof d === 'object' && d !== null && typeof d.type === 'string';
 };
 
-/**
- * `current`: resources the caller has just read in `tx` (their current stored versions), so that the
- * session does not read them again.
- */
-export function openIngestSession(tx: StoreTx, now: () => number = Date.now, current: StoredResource[] = []): IngestSession {
+export function openIngestSession(tx: StoreTx, now: () => number = Date.now, options: IngestOptions = {}): IngestSession {
   const touched = new Set<string>();
   const dependants = new Set<string>();
   const stats: IngestStats = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   // One neighbourhood for the whole session: it knows what it wrote (current versions, view states).
   const nb = new SessionNeighbourhood(tx);
-  for (const stored of current) nb.remember(stored);
+  for (const stored of options.current ?? []) nb.remember(stored);
+  if (options.watch) nb.watch(options.watch.type, options.watch.id);
 
   return {
     async add(batch) {
@@ -94,6 +101,9 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, cur
       }
       await nb.flush();
       return stats;
+    },
+    writtenView(type, id, profile) {
+      return nb.writtenViews(type, id)?.get(profile);
     },
   };
 }

@@ -59,4 +59,29 @@ describe('ingest session', () => {
     expect((await store.resourceHistory('Organization', 'parent', { count: 10 })).length).toBe(1);
     expect((await store.readResource('Organization', 'child'))?.version).toBe(1);
   });
+
+  it('answers the watched resource\'s written views as stored, and reuses what the caller has read', async () => {
+    await store.transaction(async (tx) => {
+      const s = openIngestSession(tx, () => 1000);
+      await s.add([org('a', 'first')]);
+      await s.finish();
+    });
+    const seen = await store.transaction(async (tx) => {
+      const stored = await tx.readResource('Organization', 'a');
+      const s = openIngestSession(tx, () => 2000, { current: [stored!], watch: { type: 'Organization', id: 'a' } });
+      await s.add([org('a', 'first')]); // identical: nothing written
+      await s.add([org('a', 'second')]);
+      const stats = await s.finish();
+      const written = [0, 1, 2, 3, 4, 5].map((p) => s.writtenView('Organization', 'a', p));
+      const stateInTx = await Promise.all([0, 1, 2, 3, 4, 5].map((p) => tx.readView('Organization', 'a', p)));
+      return { stats, written, stateInTx };
+    });
+    expect(seen.stats).toEqual({ created: 0, updated: 1, unchanged: 1, deleted: 0 });
+    for (let p = 0; p < 6; p++) {
+      if (seen.written[p]) expect(seen.written[p]).toEqual(seen.stateInTx[p]);
+    }
+    expect(seen.written[1]).toBeDefined();
+    expect(JSON.parse(seen.written[1]!.body!).name).toBe('second');
+    expect((await store.readResource('Organization', 'a'))?.version).toBe(2);
+  });
 });

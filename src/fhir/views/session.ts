@@ -31,7 +31,21 @@ export class SessionNeighbourhood implements Neighbourhood {
   /** Resources whose new version is written with their first render (one write instead of two). */
   private readonly unwritten = new Map<string, StoredResource>();
 
+  /** Views written for the watched resources, by profile (latest first written last). */
+  private readonly watched = new Map<string, Map<number, StoredView>>();
+
   constructor(private readonly tx: StoreTx) {}
+
+  /** Keeps the views written for this resource (with their bodies) for writtenViews(). */
+  watch(type: string, id: string): void {
+    const k = key(type, id);
+    if (!this.watched.has(k)) this.watched.set(k, new Map());
+  }
+
+  /** The latest view written in this session for each profile of a watched resource. */
+  writtenViews(type: string, id: string): ReadonlyMap<number, StoredView> | undefined {
+    return this.watched.get(key(type, id));
+  }
 
   /** The current stored resource and its parsed body (null when absent or deleted). */
   async current(type: string, id: string): Promise<Known> {
@@ -97,6 +111,8 @@ export class SessionNeighbourhood implements Neighbourhood {
       const resource: StoredResource = { type, id, version: this.known.get(k)?.version ?? 0, lastUpdated: 0, body: null };
       await this.tx.write({ resource, views, index, resourceUnchanged: true });
     }
+    const kept = this.watched.get(k);
+    if (kept) for (const v of views) kept.set(v.profile, v);
     const before = this.states.get(k);
     if (before) {
       const merged = new Map(before.map((v) => [v.profile, v]));

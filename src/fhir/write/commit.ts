@@ -105,7 +105,7 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
     }
   }
   const next = await plan.build(tx, current);
-  const session = openIngestSession(tx, now, stored ? [stored] : []);
+  const session = openIngestSession(tx, now, { current: stored ? [stored] : [], watch: { type: plan.type, id: plan.id } });
   if (next === null) {
     if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
   } else {
@@ -117,7 +117,8 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
   // every change of the session is this resource's: one new version, or none when nothing changed
   const changed = stats.created + stats.updated + stats.deleted > 0;
   const version = (stored?.version ?? 0) + (changed ? 1 : 0);
-  const view = await tx.readView(plan.type, plan.id, ctx.caller.profile);
+  // the caller's view as just rendered, else (unchanged by this write) as stored
+  const view = session.writtenView(plan.type, plan.id, ctx.caller.profile) ?? (await tx.readView(plan.type, plan.id, ctx.caller.profile));
   return {
     type: plan.type,
     id: plan.id,
