@@ -38,12 +38,21 @@ export interface IngestOptions {
   current?: StoredResource[];
   /** A resource whose written views writtenView() answers for. */
   watch?: { type: string; id: string };
+  /** Render and forget every this many resources (default RENDER_EVERY). */
+  renderEvery?: number;
 }
 
 const isDeletion = (x: Resource | Deletion): x is Deletion => {
   const d = (x as Deletion).delete;
   return typeof d === 'object' && d !== null && typeof d.type === 'string';
 };
+
+/**
+ * A long ingestion (a 1 GB file is one all-or-nothing transaction) renders what it has every this many
+ * resources and forgets it, so that its memory stays bounded. Rendering early is safe: a resource whose
+ * neighbours come later is re-rendered with them (dependants and fix-ups of renderAll).
+ */
+const RENDER_EVERY = 20_000;
 
 export function openIngestSession(tx: StoreTx, now: () => number = Date.now, options: IngestOptions = {}): IngestSession {
   const touched = new Set<string>();
@@ -53,6 +62,15 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
   const nb = new SessionNeighbourhood(tx);
   for (const stored of options.current ?? []) nb.remember(stored);
   if (options.watch) nb.watch(options.watch.type, options.watch.id);
+
+  async function renderTouched(): Promise<void> {
+    if (touched.size === 0) return;
+    for (const d of dependants) touched.add(d);
+    // Dependants too: a batch may bring a resource before the neighbours its context reads.
+    await renderAll(tx, touched, now(), true, nb);
+    touched.clear();
+    dependants.clear();
+  }
 
   return {
     async add(batch) {
@@ -92,13 +110,13 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
         await nb.put({ type: resource.resourceType, id: resource.id, version, lastUpdated: at, body: content }, current.version === null, true);
         touched.add(key);
       }
+      if (touched.size >= (options.renderEvery ?? RENDER_EVERY)) {
+        await renderTouched();
+        await nb.forget();
+      }
     },
     async finish() {
-      if (touched.size > 0) {
-        for (const d of dependants) touched.add(d);
-        // Dependants too: a batch may bring a resource before the neighbours its context reads.
-        await renderAll(tx, touched, now(), true, nb);
-      }
+      await renderTouched();
       await nb.flush();
       return stats;
     },

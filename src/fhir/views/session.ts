@@ -99,6 +99,16 @@ export class SessionNeighbourhood implements Neighbourhood {
     for (const k of [...this.unwritten.keys()]) await this.flushOne(k);
   }
 
+  /**
+   * Writes what is pending, then forgets what the session remembers (the store answers from now on):
+   * keeps a long ingestion's memory bounded. Watched resources keep their written views.
+   */
+  async forget(): Promise<void> {
+    await this.flush();
+    this.known.clear();
+    this.states.clear();
+  }
+
   /** Writes a resource's views and index; its row too if it is still unwritten. */
   async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex): Promise<void> {
     const k = key(type, id);
