@@ -175,6 +175,8 @@ describe('readResources: streaming memory', () => {
       if (rss > peak) peak = rss;
     }
     expect(count).toBe(110_000);
-    expect(peak - before).toBeLessThan(size / 3);
+    // Holding the file would cost more than its size (JS strings and objects); a streaming reader keeps a
+    // bounded window. Half the size leaves room for a busy machine's lazy garbage collection.
+    expect(peak - before).toBeLessThan(size / 2);
   });
 });
