@@ -4,6 +4,8 @@ export type BenchScale = 'small' | 'region' | 'national';
 export type BenchStore = 'sqlite' | 'postgres' | 'both';
 
 export interface BenchOptions {
+  /** A prepared SQLite database to serve instead of the cached dataset (HTTP figures only). */
+  db?: string;
   quick: boolean;
   scale: BenchScale;
   seed: number;
@@ -26,6 +28,8 @@ export const DEFAULT_PG_URL = 'postgres://127.0.0.1:5432/test';
 export const USAGE = `usage: npm run bench -- [options]
   --quick                  small dataset, short phases (whole run ≤ 2 minutes)
   --scale small|region|national   dataset scale (default region, small with --quick)
+  --db FILE                       serve this prepared SQLite database (e.g. a national import) instead of
+                                  the cached dataset: HTTP figures only, no import figure
   --seed N                 dataset seed (default 1)
   --store sqlite|postgres|both    store(s) to measure (default sqlite)
   --pg-url URL             PostgreSQL URL (default ${DEFAULT_PG_URL})
@@ -47,7 +51,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       given[name] = true;
       continue;
     }
-    if (!['scale', 'seed', 'store', 'pg-url', 'duration'].includes(name)) throw new Error(`unknown option '--${name}'`);
+    if (!['scale', 'seed', 'store', 'pg-url', 'duration', 'db'].includes(name)) throw new Error(`unknown option '--${name}'`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new Error(`option '--${name}' needs a value`);
     given[name] = value;
@@ -72,5 +76,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     searchProfiles: quick ? [0, 1, 2] : [0, 1, 2, 3, 4, 5],
     rounds: quick ? 1 : 2,
     help: given.help === true,
+    ...(given.db ? { db: given.db as string } : {}),
   };
 }
