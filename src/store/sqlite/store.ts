@@ -64,6 +64,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const path = temporary ?? file;
   const writeDb = new Database(path);
   configure(writeDb, opts);
+  // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
+  // synchronously, freezing this process's event loop. Fail at once instead and retry asynchronously.
+  writeDb.pragma('busy_timeout = 0');
+  const busyTimeoutMs = Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000));
   writeDb.pragma('journal_mode = WAL');
   // FULL is NORMAL plus an fdatasync of the WAL after each COMMIT, done off the event loop by WalSync
   writeDb.pragma('synchronous = NORMAL');
@@ -89,9 +93,23 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     return run;
   }
 
+  /** BEGIN IMMEDIATE, waiting asynchronously (exponential back-off) while another process writes. */
+  async function beginImmediate(): Promise<void> {
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      try {
+        writeDb.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const result = await serialise(async () => {
-      writeDb.exec('BEGIN IMMEDIATE');
+      await beginImmediate();
       params.begin();
       const tx = new SqlTransaction(writeConn, sqliteDialect, params);
       try {
@@ -116,7 +134,13 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const store: Store = {
     kind: 'sqlite',
     migrate: () => serialise(async () => {
-      await applyMigrations(writeConn, sqliteDialect, 'BEGIN IMMEDIATE');
+      // start-up only: waiting synchronously for a sibling process's lock is fine here
+      writeDb.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      try {
+        await applyMigrations(writeConn, sqliteDialect, 'BEGIN IMMEDIATE');
+      } finally {
+        writeDb.pragma('busy_timeout = 0');
+      }
       // creating sqlite_stat1 changes the schema: the read connection reloads it, stats included
       seedPlannerStats(writeDb);
     }),
