@@ -64,9 +64,6 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const path = temporary ?? file;
   const writeDb = new Database(path);
   configure(writeDb, opts);
-  // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
-  // synchronously, freezing this process's event loop. Fail at once instead and retry asynchronously.
-  writeDb.pragma('busy_timeout = 0');
   const busyTimeoutMs = Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000));
   writeDb.pragma('journal_mode = WAL');
   // FULL is NORMAL plus an fdatasync of the WAL after each COMMIT, done off the event loop by WalSync
@@ -74,6 +71,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
   writeDb.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000))}`);
+  // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
+  // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
+  // once instead and retry asynchronously (beginImmediate).
+  writeDb.pragma('busy_timeout = 0');
   const readDb = new Database(path, { readonly: true });
   configure(readDb, opts);
 
