@@ -16,7 +16,7 @@ import { applyMigrations } from '../sql/migrate.js';
 import { migrations } from '../sql/migrations.js';
 import { SqlAudit } from '../sql/audit.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
-import { searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
+import { delegateReads, searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
 import { PgQueryable, pgQuery } from './connection.js';
 import { postgresDialect } from './dialect.js';
 import { PgTransaction } from './transaction.js';
@@ -162,22 +162,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       await queue;
       await pool.end();
     },
-    readResource: (type, id) => reader.readResource(type, id),
-    readResources: (refs) => reader.readResources(refs),
-    readResourceVersion: (type, id, version) => reader.readResourceVersion(type, id, version),
-    resourceHistory: (type, id, o) => reader.resourceHistory(type, id, o),
-    readViewStates: (type, id) => reader.readViewStates(type, id),
-    readView: (type, id, profile) => reader.readView(type, id, profile),
-    readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
-    readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
-    viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
-    referrers: (type, id, p) => reader.referrers(type, id, p),
-    search: (q) => reader.search(q),
-    includeTargets: (s, ids, p, profile, t) => reader.includeTargets(s, ids, p, profile, t),
-    revincludeSources: (s, p, targets, profile) => reader.revincludeSources(s, p, targets, profile),
-    countResources: () => reader.countResources(),
-    getClient: (id) => reader.getClient(id),
-    listClients: () => reader.listClients(),
+    ...delegateReads(reader),
     searchAudit: (q) => audit.search(new PgQueryable(pool), q),
   };
 }

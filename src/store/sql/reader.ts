@@ -237,3 +237,27 @@ function bit(profile: number): number {
   if (!Number.isInteger(profile) || profile < 0 || profile > 5) throw new Error(`invalid profile ${profile}`);
   return 1 << profile;
 }
+
+/** The reads of a Store, delegated to a reader (both adapters expose their reader this way). */
+export function delegateReads(reader: SqlReader): Omit<StoreReader, 'searchAudit'> {
+  return {
+    readResource: (type, id) => reader.readResource(type, id),
+    readResources: (refs) => reader.readResources(refs),
+    readResourceVersion: (type, id, version) => reader.readResourceVersion(type, id, version),
+    resourceHistory: (type, id, o) => reader.resourceHistory(type, id, o),
+    readViewStates: (type, id) => reader.readViewStates(type, id),
+    readView: (type, id, profile) => reader.readView(type, id, profile),
+    readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
+    readViewBytes: (type, ids, profile) => reader.readViewBytes(type, ids, profile),
+    readViewAsBytes: (type, id, profile) => reader.readViewAsBytes(type, id, profile),
+    readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
+    viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
+    referrers: (type, id, p) => reader.referrers(type, id, p),
+    search: (q) => reader.search(q),
+    includeTargets: (s, ids, p, profile, t) => reader.includeTargets(s, ids, p, profile, t),
+    revincludeSources: (s, p, targets, profile) => reader.revincludeSources(s, p, targets, profile),
+    countResources: () => reader.countResources(),
+    getClient: (id) => reader.getClient(id),
+    listClients: () => reader.listClients(),
+  };
+}

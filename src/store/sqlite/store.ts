@@ -12,7 +12,7 @@ import type { SearchQuery, SearchResult } from '../query.js';
 import type { CompiledSearch } from '../sql/compile-search.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
-import { searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
+import { delegateReads, searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { SqliteConnection } from './connection.js';
@@ -160,24 +160,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         if (temporary) for (const suffix of ['', '-wal', '-shm']) rmSync(temporary + suffix, { force: true });
       }
     },
-    readResource: (type, id) => reader.readResource(type, id),
-    readResources: (refs) => reader.readResources(refs),
-    readResourceVersion: (type, id, version) => reader.readResourceVersion(type, id, version),
-    resourceHistory: (type, id, o) => reader.resourceHistory(type, id, o),
-    readViewStates: (type, id) => reader.readViewStates(type, id),
-    readView: (type, id, profile) => reader.readView(type, id, profile),
-    readViews: (type, ids, profile) => reader.readViews(type, ids, profile),
-    readViewBytes: (type, ids, profile) => reader.readViewBytes(type, ids, profile),
-    readViewAsBytes: (type, id, profile) => reader.readViewAsBytes(type, id, profile),
-    readViewVersion: (type, id, profile, version) => reader.readViewVersion(type, id, profile, version),
-    viewHistory: (type, id, profile, o) => reader.viewHistory(type, id, profile, o),
-    referrers: (type, id, p) => reader.referrers(type, id, p),
-    search: (q) => reader.search(q),
-    includeTargets: (s, ids, p, profile, t) => reader.includeTargets(s, ids, p, profile, t),
-    revincludeSources: (s, p, targets, profile) => reader.revincludeSources(s, p, targets, profile),
-    countResources: () => reader.countResources(),
-    getClient: (id) => reader.getClient(id),
-    listClients: () => reader.listClients(),
+    ...delegateReads(reader),
     searchAudit: (q) => audit.search(readConn, q),
   };
   return store;
