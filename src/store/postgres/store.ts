@@ -16,6 +16,7 @@ import { applyMigrations } from '../sql/migrate.js';
 import { migrations } from '../sql/migrations.js';
 import { SqlAudit } from '../sql/audit.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
+import { WriteQueue } from '../sql/write-queue.js';
 import { delegateReads, searchResult, SqlReader, type SearchRow } from '../sql/reader.js';
 import { PgQueryable, pgQuery } from './connection.js';
 import { postgresDialect } from './dialect.js';
@@ -93,16 +94,9 @@ export async function openPostgresStore(url: string): Promise<Store> {
   const params = new ParamCatalog();
   const reader = new PoolReader(pool, params);
   const audit = new SqlAudit(postgresDialect);
-  let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
-
-  /** Local queue first: a process holds at most one connection waiting for the writer lock. */
-  function serialise<T>(fn: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new Error('the store is closed'));
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  // Local queue first: a process holds at most one connection waiting for the writer lock.
+  const writes = new WriteQueue();
+  const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     return serialise(async () => {
@@ -157,9 +151,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     migrate,
     transaction,
     async close() {
-      if (closed) return;
-      closed = true;
-      await queue;
+      if (!(await writes.close())) return; // refuses new transactions, lets the queued ones finish
       await pool.end();
     },
     ...delegateReads(reader),

@@ -12,6 +12,7 @@ import type { SearchQuery, SearchResult } from '../query.js';
 import type { CompiledSearch } from '../sql/compile-search.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
+import { WriteQueue } from '../sql/write-queue.js';
 import { delegateReads, searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
@@ -83,16 +84,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const readConn = new SqliteConnection(readDb);
   const reader = new SnapshotReader(readConn, params);
   const audit = new SqlAudit(sqliteDialect);
-  let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
-
-  /** Runs fn after every previously queued writer, whatever their outcome. */
-  function serialise<T>(fn: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new Error('the store is closed'));
-    const run = queue.then(fn, fn);
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  const writes = new WriteQueue();
+  const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
 
   /** BEGIN IMMEDIATE, waiting asynchronously (exponential back-off) while another process writes. */
   async function beginImmediate(): Promise<void> {
@@ -147,9 +140,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     }),
     transaction,
     async close() {
-      if (closed) return;
-      closed = true; // refuse new transactions, then let the queued ones finish
-      await queue;
+      if (!(await writes.close())) return; // refuses new transactions, lets the queued ones finish
       await walSync?.settled();
       try {
         writeDb.pragma('optimize');
