@@ -18,6 +18,11 @@ describe('parseBenchArgs', () => {
     expect(o).toMatchObject({ scale: 'national', seed: 42, store: 'both', pgUrl: 'postgres://h/db', readSeconds: 9, searchSeconds: 6 });
   });
 
+  it('--only import measures the import alone', () => {
+    expect(parseBenchArgs(['--only', 'import']).only).toBe('import');
+    expect(parseBenchArgs([]).only).toBeUndefined();
+  });
+
   it('keeps search phases at one second at least', () => {
     expect(parseBenchArgs(['--duration', '0.5']).searchSeconds).toBe(1);
   });
@@ -31,6 +36,8 @@ describe('parseBenchArgs', () => {
     [['--duration']],
     [['--verbose']],
     [['small']],
+    [['--only', 'read']],
+    [['--only', 'import', '--db', 'x.db']],
   ])('rejects %j', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow();
   });

@@ -4,6 +4,8 @@ export type BenchScale = 'small' | 'region' | 'national';
 export type BenchStore = 'sqlite' | 'postgres' | 'both';
 
 export interface BenchOptions {
+  /** Measure only this phase (`import`: the import rate, no servers, no database generated). */
+  only?: 'import';
   /** A prepared SQLite database to serve instead of the cached dataset (HTTP figures only). */
   db?: string;
   quick: boolean;
@@ -30,6 +32,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --scale small|region|national   dataset scale (default region, small with --quick)
   --db FILE                       serve this prepared SQLite database (e.g. a national import) instead of
                                   the cached dataset: HTTP figures only, no import figure
+  --only import            only the import rate (no servers): about a minute on région
   --seed N                 dataset seed (default 1)
   --store sqlite|postgres|both    store(s) to measure (default sqlite)
   --pg-url URL             PostgreSQL URL (default ${DEFAULT_PG_URL})
@@ -51,7 +54,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       given[name] = true;
       continue;
     }
-    if (!['scale', 'seed', 'store', 'pg-url', 'duration', 'db'].includes(name)) throw new Error(`unknown option '--${name}'`);
+    if (!['scale', 'seed', 'store', 'pg-url', 'duration', 'db', 'only'].includes(name)) throw new Error(`unknown option '--${name}'`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new Error(`option '--${name}' needs a value`);
     given[name] = value;
@@ -61,6 +64,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (!SCALES.includes(scale as BenchScale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
   const store = (given.store as string | undefined) ?? 'sqlite';
   if (!STORES.includes(store as BenchStore)) throw new Error(`--store must be one of ${STORES.join(', ')}`);
+  if (given.only !== undefined && given.only !== 'import') throw new Error('--only must be import');
+  if (given.only !== undefined && given.db !== undefined) throw new Error('--only import measures a fresh import: it cannot be given --db');
   const seed = given.seed === undefined ? 1 : Number(given.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error('--seed must be an integer ≥ 0');
   const duration = given.duration === undefined ? (quick ? 1.5 : 5) : Number(given.duration);
@@ -77,5 +82,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     rounds: quick ? 1 : 2,
     help: given.help === true,
     ...(given.db ? { db: given.db as string } : {}),
+    ...(given.only ? { only: 'import' as const } : {}),
   };
 }

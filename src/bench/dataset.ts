@@ -63,7 +63,8 @@ async function generateNdjson(ndjson: string, common: string[]): Promise<void> {
   }
 }
 
-export async function ensureDataset(scale: BenchScale, seed: number, log: (s: string) => void): Promise<CachedDataset> {
+/** `ndjsonOnly`: only the NDJSON file is needed (the import alone): the database is not generated. */
+export async function ensureDataset(scale: BenchScale, seed: number, log: (s: string) => void, ndjsonOnly = false): Promise<CachedDataset> {
   mkdirSync(cacheDir, { recursive: true });
   const name = datasetName(scale, seed);
   const stem = `${name}-${codeFingerprint()}`;
@@ -74,7 +75,7 @@ export async function ensureDataset(scale: BenchScale, seed: number, log: (s: st
   const common = ['--scale', scale, '--seed', String(seed)];
   // the two are independent: generated side by side (one core each)
   const jobs: Promise<void>[] = [];
-  if (!existsSync(db)) {
+  if (!ndjsonOnly && !existsSync(db)) {
     log(`generating the ${name} dataset into ${relative(projectRoot, db)}…`);
     jobs.push(generateDb(db, common));
   }
