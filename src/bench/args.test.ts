@@ -23,6 +23,11 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs([]).only).toBeUndefined();
   });
 
+  it('--only capacity measures the capacity PATCH load alone, on a prepared database if given, with N workers', () => {
+    expect(parseBenchArgs(['--only', 'capacity', '--db', 'x.db', '--workers', '2'])).toMatchObject({ only: 'capacity', db: 'x.db', workers: 2 });
+    expect(parseBenchArgs([]).workers).toBe(1);
+  });
+
   it('keeps search phases at one second at least', () => {
     expect(parseBenchArgs(['--duration', '0.5']).searchSeconds).toBe(1);
   });
@@ -38,6 +43,8 @@ describe('parseBenchArgs', () => {
     [['small']],
     [['--only', 'read']],
     [['--only', 'import', '--db', 'x.db']],
+    [['--workers', '0']],
+    [['--workers', '1.5']],
   ])('rejects %j', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow();
   });

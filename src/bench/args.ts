@@ -4,8 +4,11 @@ export type BenchScale = 'small' | 'region' | 'national';
 export type BenchStore = 'sqlite' | 'postgres' | 'both';
 
 export interface BenchOptions {
-  /** Measure only this phase (`import`: the import rate, no servers, no database generated). */
-  only?: 'import';
+  /** Measure only this phase (`import`: the import rate, no servers, no database generated; `capacity`:
+   * the capacity PATCH load with its reads beside, no import, no NDJSON generated). */
+  only?: 'import' | 'capacity';
+  /** Server processes (`serve --workers`). */
+  workers: number;
   /** A prepared SQLite database to serve instead of the cached dataset (HTTP figures only). */
   db?: string;
   quick: boolean;
@@ -33,6 +36,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --db FILE                       serve this prepared SQLite database (e.g. a national import) instead of
                                   the cached dataset: HTTP figures only, no import figure
   --only import            only the import rate (no servers): about a minute on région
+  --only capacity          only the capacity PATCH load (national and by id) with reads beside it;
+                           combine with --db to serve a prepared database
+  --workers N              server processes (serve --workers N, default 1)
   --seed N                 dataset seed (default 1)
   --store sqlite|postgres|both    store(s) to measure (default sqlite)
   --pg-url URL             PostgreSQL URL (default ${DEFAULT_PG_URL})
@@ -54,7 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       given[name] = true;
       continue;
     }
-    if (!['scale', 'seed', 'store', 'pg-url', 'duration', 'db', 'only'].includes(name)) throw new Error(`unknown option '--${name}'`);
+    if (!['scale', 'seed', 'store', 'pg-url', 'duration', 'db', 'only', 'workers'].includes(name)) throw new Error(`unknown option '--${name}'`);
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new Error(`option '--${name}' needs a value`);
     given[name] = value;
@@ -64,8 +70,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (!SCALES.includes(scale as BenchScale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
   const store = (given.store as string | undefined) ?? 'sqlite';
   if (!STORES.includes(store as BenchStore)) throw new Error(`--store must be one of ${STORES.join(', ')}`);
-  if (given.only !== undefined && given.only !== 'import') throw new Error('--only must be import');
-  if (given.only !== undefined && given.db !== undefined) throw new Error('--only import measures a fresh import: it cannot be given --db');
+  if (given.only !== undefined && given.only !== 'import' && given.only !== 'capacity') throw new Error('--only must be import or capacity');
+  if (given.only === 'import' && given.db !== undefined) throw new Error('--only import measures a fresh import: it cannot be given --db');
+  const workers = given.workers === undefined ? 1 : Number(given.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('--workers must be an integer in [1, 64]');
   const seed = given.seed === undefined ? 1 : Number(given.seed);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error('--seed must be an integer ≥ 0');
   const duration = given.duration === undefined ? (quick ? 1.5 : 5) : Number(given.duration);
@@ -82,6 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     rounds: quick ? 1 : 2,
     help: given.help === true,
     ...(given.db ? { db: given.db as string } : {}),
-    ...(given.only ? { only: 'import' as const } : {}),
+    workers,
+    ...(given.only ? { only: given.only as 'import' | 'capacity' } : {}),
   };
 }

@@ -63,8 +63,9 @@ async function generateNdjson(ndjson: string, common: string[]): Promise<void> {
   }
 }
 
-/** `ndjsonOnly`: only the NDJSON file is needed (the import alone): the database is not generated. */
-export async function ensureDataset(scale: BenchScale, seed: number, log: (s: string) => void, ndjsonOnly = false): Promise<CachedDataset> {
+/** `ndjsonOnly`: only the NDJSON file is needed (the import alone): the database is not generated.
+ * `dbOnly`: only the database is needed (HTTP figures alone): the NDJSON file is not generated. */
+export async function ensureDataset(scale: BenchScale, seed: number, log: (s: string) => void, ndjsonOnly = false, dbOnly = false): Promise<CachedDataset> {
   mkdirSync(cacheDir, { recursive: true });
   const name = datasetName(scale, seed);
   const stem = `${name}-${codeFingerprint()}`;
@@ -79,7 +80,7 @@ export async function ensureDataset(scale: BenchScale, seed: number, log: (s: st
     log(`generating the ${name} dataset into ${relative(projectRoot, db)}…`);
     jobs.push(generateDb(db, common));
   }
-  if (!existsSync(ndjson)) {
+  if (!dbOnly && !existsSync(ndjson)) {
     log(`writing the ${name} dataset as NDJSON to ${relative(projectRoot, ndjson)}…`);
     jobs.push(generateNdjson(ndjson, common));
   }

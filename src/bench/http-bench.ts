@@ -12,13 +12,14 @@ import { mergeLoads, runLoad, type LoadResult } from './load.js';
 import { readRss, sampleRss, startBaselineServer, startRorServer, type ServerProcess } from './processes.js';
 import { discoverReadPaths, discoverSearchValues, searchScenarios, type SearchScenario, type SearchValues } from './scenarios.js';
 import { makeRecord, type BenchRecord } from './stats.js';
-import { runCapacityLoad } from './capacity-load.js';
+import { besideSearches, capacityRecords, runCapacityLoad } from './capacity-load.js';
 
 /** The demo client of each read profile 0..5. */
 export const PROFILE_CLIENTS = ['demo-public', 'demo-samu', 'demo-orientation', 'demo-ms', 'demo-ars', 'demo-dac'];
 const READ_CONNECTIONS = 16;
 const SEARCH_CONNECTIONS = [1, 16];
 const IDS_PER_TYPE = 40;
+const CAPACITY_CONNECTIONS = 16;
 const MiB = 1024 * 1024;
 
 export interface HttpBenchContext {
@@ -42,7 +43,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
   let bare: ServerProcess | undefined;
   try {
     log(`starting the server on ${ctx.db}…`);
-    ror = await startRorServer(ctx.db);
+    ror = await startRorServer(ctx.db, opts.workers);
     await new Promise((r) => setTimeout(r, 500));
     const rssAtRest = readRss(ror.pid);
 
@@ -53,6 +54,13 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
       auth.push(`Bearer ${await getToken(ror.url, client.id, client.secret)}`);
     }
     const token = (p: number) => auth[p].slice('Bearer '.length);
+
+    if (opts.only === 'capacity') {
+      log('finding ids and search values in the dataset…');
+      const values = await discoverSearchValues(ror.url, token(1));
+      records.push(...(await capacityFigures(ctx, ror, await discoverReadPaths(ror.url, token(1), IDS_PER_TYPE), values.postalCode, auth[1], null)));
+      return { records, notes };
+    }
 
     log('finding ids and search values in the dataset…');
     const readPaths: string[][] = [];
@@ -170,21 +178,24 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
     records.push(makeRecord({ name: 'server RSS at rest', value: mib(rssAtRest), unit: 'MiB', dataset }));
     records.push(makeRecord({ name: 'server RSS under load (peak)', value: mib(rssUnderLoad), unit: 'MiB', baseline: mib(bareUnderLoad), dataset }));
 
-    log('capacity PATCH (write profile A) with a read load beside it…');
-    try {
-      const c = await runCapacityLoad({ base: ror.url, db: ctx.db, readPaths: readPaths[1], readAuth: auth[1], seconds: Math.max(2, opts.readSeconds), connections: 16 });
-      const failed = c.patch.non2xx + c.patch.errors + c.patch.timeouts;
-      const note = `${c.locations} Locations, 16 connections, reads of profile 1 beside it (4 connections)${failed ? `; ${failed} PATCHes failed` : ''}`;
-      records.push(makeRecord({ name: 'capacity PATCH rate', value: c.patch.rps, unit: 'req/s', dataset, profile: 1, target: { on: 'value', op: '>=', bound: 1000, text: '≥ 1,000/s' }, note }));
-      records.push(makeRecord({ name: 'capacity PATCH p99', value: c.patch.latency.p99, unit: 'ms', dataset, profile: 1, target: { on: 'value', op: '<=', bound: 50, text: '≤ 50 ms' } }));
-      records.push(makeRecord({ name: 'reads beside the PATCH load (4 conn)', value: c.reads.rps, unit: 'req/s', baseline: readRps[1] ?? null, dataset, profile: 1 }));
-    } catch (e) {
-      records.push(makeRecord({ name: 'capacity PATCH rate', value: null, unit: 'req/s', dataset, note: `not measured: ${(e as Error).message.slice(0, 200)}` }));
-    }
+    records.push(...(await capacityFigures(ctx, ror, readPaths[1], values.postalCode, auth[1], readRps[1] ?? null)));
     return { records, notes };
   } finally {
     await bare?.stop();
     await ror?.stop();
     rmSync(recordingsFile, { force: true });
+  }
+}
+
+/** The capacity PATCH figures (national and by id), with the read load of profile 1 beside them. */
+async function capacityFigures(ctx: HttpBenchContext, ror: ServerProcess, readPaths: string[], postalCode: string, readAuth: string, readBaseline: number | null): Promise<BenchRecord[]> {
+  const { opts, dataset } = ctx;
+  const seconds = Math.max(2, opts.readSeconds);
+  ctx.log(`capacity PATCH (write profile A, national then by id, ${seconds} s each) with a read load beside it…`);
+  try {
+    const c = await runCapacityLoad({ base: ror.url, db: ctx.db, serverPid: ror.pid, readPaths, searchPaths: besideSearches(postalCode), readAuth, seconds, connections: CAPACITY_CONNECTIONS });
+    return capacityRecords(c, dataset, CAPACITY_CONNECTIONS, opts.workers, readBaseline);
+  } catch (e) {
+    return [makeRecord({ name: 'capacity PATCH rate', value: null, unit: 'req/s', dataset, note: `not measured: ${(e as Error).message.slice(0, 200)}` })];
   }
 }

@@ -2,7 +2,7 @@
 // server. Each is started, awaited until it prints its URL, measured (VmRSS) and stopped by its pid.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -61,9 +61,11 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The real server on a database, on a free loopback port. The logger is off by default in `serve`. */
-export function startRorServer(db: string): Promise<ServerProcess> {
-  return startProcess([rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], /serving .* on (http:\/\/[^\s]+?)\/fhir\s/);
+/** The real server on a database, on a free loopback port (`workers` > 1: `serve --workers`). The logger
+ * is off by default in `serve`. */
+export function startRorServer(db: string, workers = 1): Promise<ServerProcess> {
+  const args = [rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/);
 }
 
 export function startBaselineServer(recordingsFile: string): Promise<ServerProcess> {
@@ -96,4 +98,41 @@ export function sampleRss(pid: number, everyMs = 200): { stop(): number | null }
       return peak;
     },
   };
+}
+
+/** utime + stime of one process (all its threads), in clock ticks; 0 when unreadable. */
+function ticks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Live children of a process (Linux /proc), e.g. the workers of `serve --workers`. */
+function children(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid) out.push(Number(name));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU seconds used so far by a process and its live descendants (Linux; 0 elsewhere). Clock ticks are
+ * taken as 100/s (USER_HZ on Linux). */
+export function processTreeCpu(pid: number): number {
+  let total = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.pop()!;
+    total += ticks(p);
+    queue.push(...children(p));
+  }
+  return total / 100;
 }
