@@ -182,6 +182,44 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await store.readResource('Organization', 'missing')).toBeNull();
       });
 
+      it('a resource body held by one of its views reads back exactly; a false claim is not trusted', async () => {
+        // the view is the resource with its own meta spliced in (non-ASCII text on purpose)
+        const body = (v: number) => `{"resourceType":"Organization","id":"a","name":"Hôpital 🏥 ${v}"}`;
+        const meta = (v: number) => `,"meta":{"versionId":"${v}","lastUpdated":"2026-01-0${v}T00:00:00.000Z"}`;
+        const cutStart = '{"resourceType":"Organization","id":"a"'.length;
+        const viewOf = (v: number) => body(v).slice(0, cutStart) + meta(v) + body(v).slice(cutStart);
+        const write = (v: number, claim: { profile: number; cutStart: number; cutLength: number }) => store.transaction(async (tx) => tx.write({
+          resource: { type: 'Organization', id: 'a', version: v, lastUpdated: v * 100, body: body(v) },
+          views: [{ profile: 0, version: v, lastUpdated: v * 100, body: '{"p0":true}', hash: `p0-${v}` },
+            { profile: 1, version: v, lastUpdated: v * 100, body: viewOf(v), hash: `p1-${v}` }],
+          index: [],
+          resourceInView: claim,
+        }));
+        await write(1, { profile: 1, cutStart, cutLength: meta(1).length });
+        await write(2, { profile: 1, cutStart: cutStart + 1, cutLength: meta(2).length }); // wrong place
+        await write(3, { profile: 0, cutStart, cutLength: meta(3).length }); // wrong view
+        await write(4, { profile: 5, cutStart, cutLength: meta(4).length }); // no such view in the write
+        await write(5, { profile: 1, cutStart, cutLength: meta(5).length });
+        expect(await store.readResource('Organization', 'a')).toEqual({ type: 'Organization', id: 'a', version: 5, lastUpdated: 500, body: body(5) });
+        for (const v of [1, 2, 3, 4, 5]) expect((await store.readResourceVersion('Organization', 'a', v))?.body).toBe(body(v));
+        expect((await store.resourceHistory('Organization', 'a', { count: 10 })).map((h) => h.body)).toEqual([5, 4, 3, 2, 1].map(body));
+        expect((await store.readResources([{ type: 'Organization', id: 'a' }]))[0].body).toBe(body(5));
+        expect((await store.readView('Organization', 'a', 1))?.body).toBe(viewOf(5));
+        expect((await store.readViewVersion('Organization', 'a', 1, 1))?.body).toBe(viewOf(1));
+        // a transaction reads its own writes the same way
+        await store.transaction(async (tx) => {
+          await tx.write({
+            resource: { type: 'Organization', id: 'a', version: 6, lastUpdated: 600, body: body(6) },
+            views: [{ profile: 1, version: 6, lastUpdated: 600, body: viewOf(6), hash: 'p1-6' }],
+            index: [],
+            resourceInView: { profile: 1, cutStart, cutLength: meta(6).length },
+          });
+          expect((await tx.readResource('Organization', 'a'))?.body).toBe(body(6));
+          expect((await tx.readResourceVersion('Organization', 'a', 1))?.body).toBe(body(1));
+        });
+        expect((await store.readResource('Organization', 'a'))?.body).toBe(body(6));
+      });
+
       it('a throwing transaction leaves nothing behind', async () => {
         const client: ClientRecord = { id: 'c1', secretHash: 'x', cu: 'cu', write: ['A'], egs: ['eg1'], operator: false, createdAt: 1 };
         await expect(store.transaction(async (tx) => {

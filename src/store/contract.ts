@@ -46,6 +46,17 @@ export interface ResourceWrite {
    * views and the index are written; the resource must exist. Saves rewriting its row and body when a
    * resource is re-rendered because a neighbour changed. Default false. */
   resourceUnchanged?: boolean;
+  /** The resource body is the body of this change's view of `profile` without the characters
+   * [cutStart, cutStart + cutLength) (the view's own meta): the store may keep one text for both. It checks
+   * the claim and stores the body apart when it does not hold; reads return the resource body either way. */
+  resourceInView?: ResourceInView;
+}
+
+/** Where a resource body lies inside one of its views' bodies (ResourceWrite.resourceInView). */
+export interface ResourceInView {
+  profile: number;
+  cutStart: number;
+  cutLength: number;
 }
 
 export interface HistoryOptions {

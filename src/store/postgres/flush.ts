@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { ResourceWrite } from '../contract.js';
 import type { IndexEntry, IndexKind } from '../query.js';
 import type { ParamCatalog } from '../sql/param-catalog.js';
-import { bodyDigest } from '../sql/writer.js';
+import { bodyDigest, resourceInView } from '../sql/writer.js';
 import { PgQueryable, pgQuery } from './connection.js';
 
 const keyOf = (type: string, id: string) => `${type}\u0000${id}`;
@@ -38,9 +38,10 @@ const insertBodiesSql = (rows: number): string =>
 const INSERT_BODIES = insertBodiesSql(BODIES_PER_INSERT);
 const FIND_BODIES = `SELECT bid, encode(digest, 'hex') AS d FROM bodies WHERE digest IN (SELECT decode(value, 'hex') FROM json_array_elements_text(?::json))`;
 
-const UPSERT_HISTORY = `INSERT INTO resource_history (rid, version, last_updated, bid)
-  SELECT * FROM ${rowsFrom([['rid', 'bigint'], ['version', 'bigint'], ['last_updated', 'bigint'], ['bid', 'bigint']])} s
-  ON CONFLICT (rid, version) DO UPDATE SET last_updated = excluded.last_updated, bid = excluded.bid`;
+const UPSERT_HISTORY = `INSERT INTO resource_history (rid, version, last_updated, bid, cut_start, cut_length)
+  SELECT * FROM ${rowsFrom([['rid', 'bigint'], ['version', 'bigint'], ['last_updated', 'bigint'], ['bid', 'bigint'], ['cut_start', 'bigint'], ['cut_length', 'bigint']])} s
+  ON CONFLICT (rid, version) DO UPDATE SET last_updated = excluded.last_updated, bid = excluded.bid,
+    cut_start = excluded.cut_start, cut_length = excluded.cut_length`;
 
 const UPSERT_VIEWS = `INSERT INTO views (rid, profile, version, last_updated, hash, bid)
   SELECT * FROM ${rowsFrom(VIEW_COLUMNS)} s
@@ -139,8 +140,12 @@ export async function flushWrites(client: pg.PoolClient, params: ParamCatalog, w
     digestOf.set(body, d);
     bodies.push([d, body]);
   };
+  // a resource body held by one of its views (resourceInView) is stored as that view's text
+  const inView = new Map<ResourceWrite, NonNullable<ReturnType<typeof resourceInView>>>();
   for (const w of writes) {
-    if (!w.resourceUnchanged) addBody(w.resource.body);
+    const held = w.resourceUnchanged ? undefined : resourceInView(w);
+    if (held) inView.set(w, held);
+    else if (!w.resourceUnchanged) addBody(w.resource.body);
     for (const v of w.views) addBody(v.body);
   }
   const bidOfDigest = new Map<string, number>();
@@ -166,10 +171,13 @@ export async function flushWrites(client: pg.PoolClient, params: ParamCatalog, w
     if (w.resourceUnchanged) continue;
     const r = w.resource;
     const rid = ridOf(r.type, r.id);
-    history.set(`${rid}:${r.version}`, [rid, r.version, r.lastUpdated, bidOf(r.body)]);
+    const held = inView.get(w);
+    history.set(`${rid}:${r.version}`, held
+      ? [rid, r.version, r.lastUpdated, bidOf(held.viewBody), held.cutStart, held.cutLength]
+      : [rid, r.version, r.lastUpdated, bidOf(r.body), null, null]);
   }
   if (history.size) {
-    const cols = new Columns(4);
+    const cols = new Columns(6);
     for (const row of history.values()) cols.push(row);
     await q.run(UPSERT_HISTORY, cols.json);
   }

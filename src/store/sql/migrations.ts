@@ -19,6 +19,9 @@
 //   clients(id, ...)                                       registered tools; write/egs as JSON text
 //   audit_events(seq, recorded, client, action, ...)       (v2) append-only audit events, body = JSON text
 //   audit_entities(seq, entity_type, entity_id)            (v2) the resources each audit event is about
+//   resource_history.cut_start, cut_length                 (v3) when set, the version's body is body `bid` (one of
+//                                                          its views) without those characters (the view's meta):
+//                                                          a resource equal to one of its views is stored once
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -92,6 +95,14 @@ export function migrations(d: Dialect): Migration[] {
         `CREATE INDEX audit_events_client ON audit_events (client, seq)`,
         `CREATE TABLE audit_entities (seq ${int} NOT NULL, entity_type ${text} NOT NULL, entity_id ${text})`,
         `CREATE INDEX audit_entities_entity ON audit_entities (entity_type, entity_id, seq)`,
+      ],
+    },
+    {
+      version: 3,
+      name: 'resource bodies inside view bodies',
+      statements: [
+        `ALTER TABLE resource_history ADD COLUMN cut_start ${int}`,
+        `ALTER TABLE resource_history ADD COLUMN cut_length ${int}`,
       ],
     },
   ];

@@ -6,13 +6,17 @@ import { compileSearch, paramRefs, TOTAL_COLUMN, type CompiledSearch } from './c
 import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
+import { cutText } from './body-cut.js';
 
-interface ResourceRow { type: string; id: string; version: number; last_updated: number; body: string | null }
+interface ResourceRow { type: string; id: string; version: number; last_updated: number; body: string | null; cut_start: number | null; cut_length: number | null }
 interface ViewRow { profile: number; version: number; last_updated: number; hash: string; body: string | null }
 interface ClientRow { id: string; secret_hash: string; cu: string; write: string; egs: string; operator: number; created_at: number }
 
+/** A body stored inside a view's (cut set) is that view's text without the cut characters. */
+const resourceBody = (r: ResourceRow): string | null =>
+  r.body === null || r.body === undefined ? null : r.cut_start === null || r.cut_start === undefined ? r.body : cutText(r.body, Number(r.cut_start), Number(r.cut_length));
 const toResource = (r: ResourceRow): StoredResource =>
-  ({ type: r.type, id: r.id, version: Number(r.version), lastUpdated: Number(r.last_updated), body: r.body ?? null });
+  ({ type: r.type, id: r.id, version: Number(r.version), lastUpdated: Number(r.last_updated), body: resourceBody(r) });
 const toView = (r: ViewRow): StoredView =>
   ({ profile: Number(r.profile), version: Number(r.version), lastUpdated: Number(r.last_updated), body: r.body ?? null, hash: r.hash });
 const toClient = (r: ClientRow): ClientRecord => ({
@@ -40,7 +44,7 @@ export function windowTotal(compiled: CompiledSearch, rows: SearchRow[]): { n: n
   return compiled.selectWithTotal && rows.length > 0 ? { n: Number(rows[0][TOTAL_COLUMN]) } : undefined;
 }
 
-const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body';
+const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body, h.cut_start, h.cut_length';
 const BODY = 'LEFT JOIN bodies b ON b.bid = h.bid';
 const VIEW_COLS = 'v.profile, v.version, v.last_updated, v.hash, b.body';
 

@@ -6,6 +6,7 @@ import type { IndexEntry, IndexKind } from '../query.js';
 import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
+import { holdsBody } from './body-cut.js';
 
 /** Identity of a view body for deduplication: sha-256 of its UTF-8 bytes. */
 export const bodyDigest = (body: string): Buffer => createHash('sha256').update(body).digest();
@@ -47,6 +48,16 @@ function indexValues(e: IndexEntry): unknown[] {
   }
 }
 
+/** The view body holding a write's resource body, when the write says so and it holds. */
+export function resourceInView(change: ResourceWrite): { viewBody: string; cutStart: number; cutLength: number } | undefined {
+  const cut = change.resourceInView;
+  const body = change.resource.body;
+  if (!cut || body === null) return undefined;
+  const viewBody = change.views.find((v) => v.profile === cut.profile)?.body;
+  if (!viewBody || !holdsBody(viewBody, cut, body)) return undefined;
+  return { viewBody, cutStart: cut.cutStart, cutLength: cut.cutLength };
+}
+
 export class SqlWriter {
   private readonly sql: Record<string, string>;
   private readonly deleteIndex: string[];
@@ -57,8 +68,8 @@ export class SqlWriter {
       // a row comes back only for a new resource (the common case of an import: one statement)
       insertRes: 'INSERT INTO res (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (type, id) DO NOTHING RETURNING rid',
       updateRes: 'UPDATE res SET version = ?, last_updated = ?, deleted = ? WHERE rid = ?',
-      history: `INSERT INTO resource_history (rid, version, last_updated, bid) VALUES (?, ?, ?, ?)
-        ${d.upsert(['rid', 'version'], ['last_updated', 'bid'])}`,
+      history: `INSERT INTO resource_history (rid, version, last_updated, bid, cut_start, cut_length) VALUES (?, ?, ?, ?, ?, ?)
+        ${d.upsert(['rid', 'version'], ['last_updated', 'bid', 'cut_start', 'cut_length'])}`,
       findBody: 'SELECT bid FROM bodies WHERE digest = ?',
       insertBody: 'INSERT INTO bodies (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING bid',
       view: `INSERT INTO views (rid, profile, version, last_updated, hash, bid) VALUES #
@@ -95,11 +106,18 @@ export class SqlWriter {
         await this.q.run(this.sql.updateRes, [r.version, r.lastUpdated, deleted, rid]);
       }
       let resourceBid: number | null = null;
-      if (r.body !== null) {
+      let cut: [number, number] | [null, null] = [null, null];
+      const inView = r.body === null ? undefined : resourceInView(change);
+      if (inView) {
+        // the resource is its view's text without the view's meta: that text is stored once
+        resourceBid = await this.bodyId(inView.viewBody);
+        bidOfBody.set(inView.viewBody, resourceBid);
+        cut = [inView.cutStart, inView.cutLength];
+      } else if (r.body !== null) {
         resourceBid = await this.bodyId(r.body);
         bidOfBody.set(r.body, resourceBid);
       }
-      await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid]);
+      await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid, ...cut]);
     }
 
     const viewRows: unknown[][] = [];

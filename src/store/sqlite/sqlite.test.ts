@@ -35,6 +35,27 @@ describe('sqlite specifics', () => {
     expect(bodies.n).toBe(2);
   });
 
+  it('stores a resource body held by one of its views once', async () => {
+    const file = join(dir, 'in-view.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const body = '{"resourceType":"Location","id":"l","name":"x"}';
+    const meta = ',"meta":{"versionId":"1"}';
+    const view = body.slice(0, 31) + meta + body.slice(31);
+    await store.transaction(async (tx) => tx.write({
+      resource: { type: 'Location', id: 'l', version: 1, lastUpdated: 1, body },
+      views: [0, 1].map((profile) => ({ profile, version: 1, lastUpdated: 1, body: view, hash: 'h' })),
+      index: [],
+      resourceInView: { profile: 1, cutStart: 31, cutLength: meta.length },
+    }));
+    expect((await store.readResource('Location', 'l'))?.body).toBe(body);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const bodies = db.prepare('SELECT body FROM bodies').all() as { body: string }[];
+    db.close();
+    expect(bodies.map((b) => b.body)).toEqual([view]);
+  });
+
   it('uses WAL and synchronous=FULL by default', async () => {
     const file = join(dir, 'pragmas.sqlite');
     const store = await openSqliteStore(file);
