@@ -2,11 +2,11 @@
 // affected resource's per-profile views and search index once, at the end of the transaction.
 
 import type { Resource } from '../policy/types.js';
-import type { StoredResource, StoredView, StoreTx } from '../store/contract.js';
+import type { StoredView, StoreTx } from '../store/contract.js';
 import { isStoredType } from './resource-types.js';
 import { badRequest } from './errors.js';
 import { contextDependants, renderAll } from './views/propagate.js';
-import { SessionNeighbourhood } from './views/session.js';
+import { SessionNeighbourhood, type StoredWithRaw } from './views/session.js';
 import { rawContent } from './views/render.js';
 
 export interface IngestStats {
@@ -34,8 +34,9 @@ export interface IngestSession {
 }
 
 export interface IngestOptions {
-  /** Resources the caller has just read in `tx` (their current stored versions): not read again. */
-  current?: StoredResource[];
+  /** Resources the caller has just read in `tx` (their current stored versions, parsed bodies included
+   * when the caller has them): not read or parsed again. The parsed bodies must not be mutated. */
+  current?: StoredWithRaw[];
   /** A resource whose written views writtenView() answers for. */
   watch?: { type: string; id: string };
   /** Render and forget every this many resources (default RENDER_EVERY). */

@@ -1,1 +1,1 @@
-export { validateResource, VALIDATED_TYPES } from './validate.js';
+export { structuralErrors, validateResource, VALIDATED_TYPES } from './validate.js';

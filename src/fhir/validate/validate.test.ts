@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateResource } from './index.js';
+import { structuralErrors, validateResource } from './index.js';
 
 const ig = (name: string) => JSON.parse(readFileSync(join(process.cwd(), '../shared/spec/ig', name), 'utf8'));
 const errors = (r: unknown) => validateResource(r).filter((i) => i.severity === 'error');
@@ -44,6 +44,8 @@ describe('validateResource: structural errors', () => {
     it(what, () => {
       const issues = errors(mutate(loc()));
       expect(issues.map((i) => i.diagnostics)).toContain(message);
+      // the writes' validation: the same errors, without the profile checks (warnings only)
+      expect(structuralErrors(mutate(loc()))).toEqual(issues);
     });
   }
   it('accepts primitive extensions (_element)', () => {

@@ -8,8 +8,10 @@ import { compileProfile, checkRorExtension, PROFILED_TYPES, type ProfileCheck } 
 
 export const VALIDATED_TYPES: readonly string[] = ['Organization', 'HealthcareService', 'Location', 'Practitioner', 'PractitionerRole', 'Task'];
 
+type Structure = ReturnType<typeof compileStructure>;
 // Compiled once, at first use.
-let compiled: { structure: Map<string, ReturnType<typeof compileStructure> extends Map<string, infer V> ? V : never>; profiles: Map<string, ProfileCheck> } | undefined;
+let compiled: { structure: Structure; profiles: Map<string, ProfileCheck> } | undefined;
+let structureOnly: Structure | undefined;
 function rules() {
   if (!compiled) {
     const profiles = new Map<string, ProfileCheck>();
@@ -33,4 +35,21 @@ export function validateResource(resource: unknown): Issue[] {
   // Profile checks assume the structure is sound; after a structural error they would only add noise.
   if (issues.length === 0) profiles.get(type)?.(resource as Record<string, unknown>, issues);
   return issues;
+}
+
+/**
+ * The errors of validateResource alone, i.e. the structural ones: what refuses a write. The ROR profile
+ * checks only ever warn, so they are skipped (a write keeps no warning).
+ */
+export function structuralErrors(resource: unknown): Issue[] {
+  if (resource === null || typeof resource !== 'object' || Array.isArray(resource) || typeof (resource as { resourceType?: unknown }).resourceType !== 'string') {
+    return validateResource(resource);
+  }
+  const type = (resource as { resourceType: string }).resourceType;
+  structureOnly ??= compileStructure(VALIDATED_TYPES);
+  const validate = structureOnly.get(type);
+  if (!validate) return validateResource(resource);
+  const issues: Issue[] = [];
+  validate(resource, type, issues);
+  return issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
 }

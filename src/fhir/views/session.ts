@@ -4,7 +4,7 @@
 // so what it remembers stays exactly what the store would answer.
 
 import type { ProfileMask, Resource } from '../../policy/index.js';
-import type { StoredResource, StoredView, StoreTx } from '../../store/contract.js';
+import type { ResourceInView, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
 import type { Neighbourhood } from './context.js';
 
 const key = (type: string, id: string) => `${type}/${id}`;
@@ -20,8 +20,10 @@ export interface Known {
 }
 
 const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
-const knownOf = (s: StoredResource): Known =>
-  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (JSON.parse(s.body) as Resource), body: s.body });
+/** A stored resource, with its body already parsed when the caller has it (`raw`, not parsed again). */
+export type StoredWithRaw = StoredResource & { raw?: Resource };
+const knownOf = (s: StoredWithRaw): Known =>
+  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? (JSON.parse(s.body) as Resource)), body: s.body });
 /** View states without their bodies: the renderer needs only version, hash and existence. */
 const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
 
@@ -60,7 +62,7 @@ export class SessionNeighbourhood implements Neighbourhood {
   }
 
   /** Takes a current version the caller has just read in this transaction (saves reading it again). */
-  remember(stored: StoredResource): void {
+  remember(stored: StoredWithRaw): void {
     const k = key(stored.type, stored.id);
     if (!this.known.has(k)) this.known.set(k, knownOf(stored));
   }
@@ -110,12 +112,13 @@ export class SessionNeighbourhood implements Neighbourhood {
   }
 
   /** Writes a resource's views and index; its row too if it is still unwritten. */
-  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex): Promise<void> {
+  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex, resourceInView?: ResourceInView): Promise<void> {
     const k = key(type, id);
     const pending = this.unwritten.get(k);
     if (pending) {
       this.unwritten.delete(k);
-      await this.tx.write({ resource: pending, views, index });
+      // resourceInView (a view holding the resource's text) is about the pending version's body
+      await this.tx.write({ resource: pending, views, index, ...(resourceInView ? { resourceInView } : {}) });
     } else {
       // only type and id of an unchanged resource are read by the store
       const resource: StoredResource = { type, id, version: this.known.get(k)?.version ?? 0, lastUpdated: 0, body: null };

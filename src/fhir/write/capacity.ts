@@ -65,15 +65,19 @@ export function indicatorIssues(ext: Json): Issue[] {
 /** 400 business-rule unless every indicator that is new or changed is valid and no two share a key. */
 export function checkIndicators(before: Json | null, after: Json): void {
   const beforeIndicators = ((before?.extension ?? []) as Json[]).filter(isIndicator);
-  // a patch keeps the indicators it does not touch as the same objects: only the others are compared
+  // a patch keeps the indicators it does not touch as the same objects: only the others are checked, and
+  // one with defects is let through only when it is an unchanged copy of a stored one
   const same = new Set<unknown>(beforeIndicators);
   let previous: Set<string> | null = null;
   const issues: Issue[] = [];
   const keys = new Map<string, number>();
   for (const ext of ((after.extension ?? []) as Json[]).filter(isIndicator)) {
     if (!same.has(ext)) {
-      previous ??= new Set(beforeIndicators.map((e) => JSON.stringify(e)));
-      if (!previous.has(JSON.stringify(ext))) issues.push(...indicatorIssues(ext));
+      const defects = indicatorIssues(ext);
+      if (defects.length) {
+        previous ??= new Set(beforeIndicators.map((e) => JSON.stringify(e)));
+        if (!previous.has(JSON.stringify(ext))) issues.push(...defects);
+      }
     }
     const k = indicatorKey(ext);
     keys.set(k, (keys.get(k) ?? 0) + 1);

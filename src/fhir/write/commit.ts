@@ -5,13 +5,13 @@
 // neighbours), and the caller's view is read back for the response.
 
 import type { Resource } from '../../policy/types.js';
-import type { Store, StoredView, StoreTx } from '../../store/contract.js';
+import type { Store, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
 import { auditRecord, type AuditFacts } from '../audit/event.js';
 import { FhirError, notFound } from '../errors.js';
 import { openIngestSession } from '../ingest.js';
 import { checkTypeAndId } from '../rest/read.js';
 import { FHIR_JSON, type Caller, type FhirResponse } from '../rest/types.js';
-import { validateResource } from '../validate/index.js';
+import { structuralErrors } from '../validate/index.js';
 import type { TxRunner } from './group-commit.js';
 
 export type Json = Record<string, any>;
@@ -49,6 +49,9 @@ export interface ChangePlan {
   mayCreate: boolean;
   /** The new content (null: delete) from the current raw one (null: absent or deleted). Throws to refuse. */
   build(tx: StoreTx, current: Json | null): Promise<Json | null>;
+  /** The current stored version and its parsed body, when the caller has just read them in the same
+   * transaction (not read again; the body is never mutated). */
+  known?: { stored: StoredResource; current: Json };
 }
 
 export interface ChangeOutcome {
@@ -84,7 +87,7 @@ function cleaned(resource: Json, type: string, id: string): Json {
 }
 
 function validated(resource: Json): void {
-  const errors = validateResource(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  const errors = structuralErrors(resource);
   if (errors.length) throw FhirError.withIssues(400, errors);
 }
 
@@ -92,8 +95,8 @@ function validated(resource: Json): void {
 export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePlan): Promise<ChangeOutcome> {
   checkTypeAndId(plan.type, plan.id);
   const now = ctx.now ?? Date.now;
-  const stored = await tx.readResource(plan.type, plan.id);
-  const current = stored?.body ? (JSON.parse(stored.body) as Json) : null;
+  const stored = plan.known ? plan.known.stored : await tx.readResource(plan.type, plan.id);
+  const current = plan.known ? plan.known.current : stored?.body ? (JSON.parse(stored.body) as Json) : null;
   if (!current && !plan.mayCreate) {
     if (stored && ctx.caller.operator) throw new FhirError(410, 'deleted', `${plan.type}/${plan.id} has been deleted`);
     throw notFound(`${plan.type}/${plan.id} is not known`);
@@ -105,7 +108,8 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
     }
   }
   const next = await plan.build(tx, current);
-  const session = openIngestSession(tx, now, { current: stored ? [stored] : [], watch: { type: plan.type, id: plan.id } });
+  // `current` is never mutated (patches copy it): the session takes it as the parsed stored version
+  const session = openIngestSession(tx, now, { current: stored ? [{ ...stored, ...(current ? { raw: current as Resource } : {}) }] : [], watch: { type: plan.type, id: plan.id } });
   if (next === null) {
     if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
   } else {

@@ -2,7 +2,7 @@
 // tool is registered for », and the national Location identifier `{idNatStruct EG}/{idExterneSynchro}`.
 // Runs inside the write transaction, on raw resources (the tool's view plays no part in ownership).
 
-import type { StoreReader } from '../../store/contract.js';
+import type { StoredResource, StoreReader } from '../../store/contract.js';
 import { FhirError } from '../errors.js';
 import { parseReference } from '../resource-types.js';
 import type { Caller } from '../rest/types.js';
@@ -44,13 +44,23 @@ export async function establishmentKeys(reader: StoreReader, type: string, id: s
   return out;
 }
 
-/** 403 unless the resource belongs to one of the EGs the (non-operator) caller is registered for. */
-export async function assertEstablishment(reader: StoreReader, caller: Caller, type: string, id: string, resource: Json | null): Promise<void> {
+/** 403 unless the resource belongs to one of the EGs the (non-operator) caller is registered for.
+ * `known`: its establishment keys, when the caller has just computed them in the same transaction. */
+export async function assertEstablishment(reader: StoreReader, caller: Caller, type: string, id: string, resource: Json | null, known?: Set<string>): Promise<void> {
   if (caller.operator) return;
-  const keys = await establishmentKeys(reader, type, id, resource);
+  const keys = known ?? (await establishmentKeys(reader, type, id, resource));
   if (!caller.egs.some((eg) => keys.has(eg))) {
     throw new FhirError(403, 'forbidden', `This client is not registered to write for the establishment of ${type}/${id}`);
   }
+}
+
+/** The Location a national identifier names, as read (and checked) in the transaction. */
+export interface NationalMatch {
+  id: string;
+  stored: StoredResource;
+  resource: Json;
+  /** Its establishment keys (establishmentKeys). */
+  keys: Set<string>;
 }
 
 /**
@@ -58,7 +68,7 @@ export async function assertEstablishment(reader: StoreReader, caller: Caller, t
  * the idExterneSynchro as an identifier value and belonging to an establishment with that identifier.
  * 404 (expression Location) when none, 412 multiple-matches when several.
  */
-export async function resolveNationalLocation(reader: StoreReader, identifier: string): Promise<string> {
+export async function resolveNationalLocation(reader: StoreReader, identifier: string): Promise<NationalMatch> {
   const slash = identifier.indexOf('/');
   const eg = slash > 0 ? identifier.slice(0, slash) : '';
   const external = slash > 0 ? identifier.slice(slash + 1) : identifier;
@@ -67,11 +77,13 @@ export async function resolveNationalLocation(reader: StoreReader, identifier: s
   }
   // profile 1 sees every identifier; the match is then confirmed on the raw resources
   const found = await reader.search({ type: 'Location', profile: 1, where: [{ op: 'token', param: 'identifier', code: external }], sort: [], count: 100, total: false });
-  const matches: string[] = [];
+  const matches: NationalMatch[] = [];
   for (const { id } of found.rows) {
-    const loc = await raw(reader, 'Location', id);
-    if (!loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;
-    if ((await establishmentKeys(reader, 'Location', id, loc)).has(eg)) matches.push(id);
+    const stored = await reader.readResource('Location', id);
+    const loc = stored?.body ? (JSON.parse(stored.body) as Json) : null;
+    if (!stored || !loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;
+    const keys = await establishmentKeys(reader, 'Location', id, loc);
+    if (keys.has(eg)) matches.push({ id, stored, resource: loc, keys });
   }
   if (matches.length === 0) throw new FhirError(404, 'not-found', `No Location has the identifier '${identifier}' (idNatStruct/idExterneSynchro)`, ['Location']);
   if (matches.length > 1) throw new FhirError(412, 'multiple-matches', `The Location identifier '${identifier}' is not unique: ${matches.length} matches`, ['Location']);

@@ -15,7 +15,7 @@ import type { FhirResponse } from '../rest/types.js';
 import { parseSearch } from '../search/index.js';
 import { checkIndicators, patchCapacities } from './capacity.js';
 import { applyChange, changeResponse, commitChange, runnerOf, writeAudit, type ChangePlan, type Json, type WriteContext } from './commit.js';
-import { assertEstablishment, resolveNationalLocation } from './establishment.js';
+import { assertEstablishment, resolveNationalLocation, type NationalMatch } from './establishment.js';
 import { applyFhirPathPatch, parseFhirPathPatch } from './fhirpath-patch.js';
 import { assertHolds, assertToolMayChange, changedElements } from './guard.js';
 import { applyJsonPatch } from './json-patch.js';
@@ -42,8 +42,9 @@ function patcher(type: string, body: unknown, format: PatchFormat): (current: Js
   return type === 'Location' ? (current) => patchCapacities(current, ops) : (current) => applyFhirPathPatch(current, ops);
 }
 
-/** What a tool (not the operator) may change, checked on the whole change before it is stored. */
-async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id: string, before: Json, after: Json): Promise<void> {
+/** What a tool (not the operator) may change, checked on the whole change before it is stored.
+ * `keys`: the establishment keys of the resource, when already known in this transaction. */
+async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id: string, before: Json, after: Json, keys?: Set<string>): Promise<void> {
   const caller = ctx.caller;
   const changes = changedElements(before, after);
   if (changes.length === 0) return;
@@ -55,7 +56,7 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
     return;
   }
   assertToolMayChange(caller, type, changes);
-  await assertEstablishment(tx, caller, type, id, before);
+  await assertEstablishment(tx, caller, type, id, before, keys);
   if (type === 'HealthcareService') {
     // every newly linked Location must exist for the caller and belong to one of its EGs too
     const had = new Set(((before.location ?? []) as Json[]).map((l) => l?.reference));
@@ -78,11 +79,13 @@ async function assertVisible(tx: StoreTx, ctx: WriteContext, type: string, id: s
   if (!current || !view?.body || (type === 'Task' && !maySeeTask(ctx.caller, current))) throw notFound(`${type}/${id} is not known`);
 }
 
-function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, format: PatchFormat, ifMatch?: string): ChangePlan {
+/** `national`: the Location the national identifier resolved to in this transaction (read once). */
+function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, format: PatchFormat, ifMatch?: string, national?: NationalMatch): ChangePlan {
   const apply = patcher(type, body, format);
   const now = ctx.now ?? Date.now;
   return {
     type, id, interaction: 'patch', ifMatch, mayCreate: false,
+    ...(national ? { known: { stored: national.stored, current: national.resource } } : {}),
     async build(tx, current) {
       await assertVisible(tx, ctx, type, id, current);
       if (!ctx.caller.operator && !['Location', 'HealthcareService', 'Task'].includes(type)) {
@@ -91,7 +94,7 @@ function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, f
       if (!ctx.caller.operator && type === 'Task') assertHolds(ctx.caller, 'B');
       if (!ctx.caller.operator && type !== 'Task') assertHolds(ctx.caller, 'A');
       let after = apply(current!);
-      if (!ctx.caller.operator) await guardToolChange(tx, ctx, type, id, current!, after);
+      if (!ctx.caller.operator) await guardToolChange(tx, ctx, type, id, current!, after, national?.keys);
       if (type === 'Location') checkIndicators(current, after);
       if (type === 'Task') after = ctx.caller.operator ? keepReporter(current, after, ctx.caller) : checkTaskChange(current!, after, ctx.caller, now());
       return after;
@@ -123,14 +126,17 @@ export async function conditionalPatch(ctx: WriteContext, type: string, params: 
   else operatorOnly(ctx, 'A conditional PATCH');
   let id = '';
   const response = await runnerOf(ctx)(async (tx) => {
-    if (national) id = await resolveNationalLocation(tx, criteria[0][1]);
-    else {
+    let match: NationalMatch | undefined;
+    if (national) {
+      match = await resolveNationalLocation(tx, criteria[0][1]);
+      id = match.id;
+    } else {
       const ids = await conditionalTarget(tx, type, criteria);
       if (ids.length === 0) throw notFound(`No ${type} matches the criteria`);
       if (ids.length > 1) throw new FhirError(412, 'multiple-matches', `Several ${type} resources match the criteria`);
       id = ids[0];
     }
-    const outcome = await applyChange(tx, ctx, patchPlan(ctx, type, id, body, format, ifMatch));
+    const outcome = await applyChange(tx, ctx, patchPlan(ctx, type, id, body, format, ifMatch, match));
     const res = changeResponse(ctx, outcome);
     await tx.appendAudit([writeAudit(ctx, { interaction: 'patch', action: 'U', entities: [{ type, id }], status: res.status })]);
     return res;
