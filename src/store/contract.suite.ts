@@ -128,6 +128,7 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await store.readView('Organization', 'b', 0)).toBeNull();
         const states = await store.readViewStates('Organization', 'a');
         expect(states.map((s) => [s.profile, s.version, s.body === null])).toEqual([[0, 1, false], [1, 2, false], [2, 2, true], [3, 1, false], [4, 1, false], [5, 1, false]]);
+        expect(states.map((s) => s.body)).toEqual(['', '', null, '', '', '']); // states only: bodies are not read
         expect((await store.viewHistory('Organization', 'a', 0, { count: 10 })).map((v) => v.version)).toEqual([1]);
         expect((await store.viewHistory('Organization', 'a', 1, { count: 10 })).map((v) => [v.version, v.body])).toEqual([[2, v2body], [1, bodyOf('Organization', 'a', 1)]]);
         expect((await store.viewHistory('Organization', 'a', 2, { count: 10 })).map((v) => [v.version, v.body === null])).toEqual([[2, true], [1, false]]);

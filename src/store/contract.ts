@@ -129,7 +129,8 @@ export interface StoreReader {
   readResources(refs: { type: string; id: string }[]): Promise<StoredResource[]>;
   readResourceVersion(type: string, id: string, version: number): Promise<StoredResource | null>;
   resourceHistory(type: string, id: string, opts: HistoryOptions): Promise<StoredResource[]>;
-  /** The current view of every profile (one entry per profile that ever had a view). */
+  /** The current view state of every profile (one entry per profile that ever had a view): version, time,
+   * hash; the body is not read ('' when the view exists, null when it does not) — use readView for it. */
   readViewStates(type: string, id: string): Promise<StoredView[]>;
   /** The current view of one profile; null if the profile never had one. */
   readView(type: string, id: string, profile: number): Promise<StoredView | null>;

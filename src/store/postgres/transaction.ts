@@ -231,7 +231,7 @@ export class PgTransaction extends SqlReader implements StoreTx {
     const buffered = this.views.get(key);
     if (!buffered) return stored;
     const merged = new Map(stored.map((v) => [v.profile, v]));
-    for (const [profile, v] of buffered) merged.set(profile, { ...v });
+    for (const [profile, v] of buffered) merged.set(profile, { ...v, body: v.body === null ? null : '' }); // states only, as read
     return [...merged.values()].sort((a, b) => a.profile - b.profile);
   }
 

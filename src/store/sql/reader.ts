@@ -78,7 +78,9 @@ export class SqlReader implements StoreReader {
       resourceVersion: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid ${BODY} WHERE r.type = ? AND r.id = ? AND h.version = ?`,
       resourceHistory: `SELECT ${RESOURCE_COLS} FROM res r JOIN resource_history h ON h.rid = r.rid ${BODY} WHERE r.type = ? AND r.id = ?
         AND h.last_updated >= ? AND h.version < ? ORDER BY h.version DESC ${d.limit()}`,
-      viewStates: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
+      // the states only: a body is not read ('' when the view exists, null when it does not)
+      viewStates: `SELECT v.profile, v.version, v.last_updated, v.hash, CASE WHEN v.bid IS NULL THEN NULL ELSE '' END AS body
+        FROM res r JOIN views v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
       view: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       views: `SELECT r.id AS id, ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
       viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${bytes} AS body
