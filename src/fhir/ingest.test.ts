@@ -1,6 +1,7 @@
 // A long ingestion renders in steps to bound its memory: the result must be exactly the one-step result,
 // whatever the order of the resources (neighbours before or after the resources whose context they give).
 
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/contract.js';
 import type { Resource } from '../policy/types.js';
 import { openIngestSession } from './ingest.js';
+import { rawContent } from './views/render.js';
 import { directoryFixture } from '../../test/fixtures/directory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-ingest-'));
@@ -39,6 +41,23 @@ async function snapshot(store: Store, resources: Resource[]): Promise<string[]> 
   }
   return out;
 }
+
+describe('resource bodies', () => {
+  it('are stored inside the view that equals them (but for its meta) and read back exactly', async () => {
+    const resources = directoryFixture();
+    const store = await ingest('bodies', resources);
+    for (const r of resources) expect((await store.readResource(r.resourceType, r.id!))?.body).toBe(rawContent(r));
+    await store.close();
+    const db = new Database(join(dir, 'bodies.db'), { readonly: true });
+    const held = db.prepare('SELECT COUNT(*) AS n FROM resource_history WHERE cut_start IS NOT NULL').get() as { n: number };
+    const bodies = db.prepare('SELECT COUNT(*) AS n FROM bodies').get() as { n: number };
+    const views = db.prepare('SELECT COUNT(DISTINCT bid) AS n FROM view_history').get() as { n: number };
+    db.close();
+    // the full view (profile 1) of a resource is the resource itself: no body but the views'
+    expect(held.n).toBe(resources.length);
+    expect(bodies.n).toBe(views.n);
+  });
+});
 
 describe('ingestion in steps', () => {
   it('gives the same views as one step, in dependency order and in reverse order', async () => {

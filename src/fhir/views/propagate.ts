@@ -81,8 +81,8 @@ async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now
   }
   const raw = stored.raw!;
   const ctx = await resolveContext(nb, raw);
-  const outcome = renderResource(raw, ctx, current, now);
-  await nb.writeRender(type, id, outcome.changed, outcome.index);
+  const outcome = renderResource(raw, ctx, current, now, stored.body);
+  await nb.writeRender(type, id, outcome.changed, outcome.index, outcome.resourceInView);
   return { existence: outcome.existence, seen };
 }
 

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { PROFILES, renderViews, type PolicyContext, type Resource } from '../../policy/index.js';
-import type { StoredView } from '../../store/contract.js';
+import type { ResourceInView, StoredView } from '../../store/contract.js';
 import type { IndexEntry } from '../../store/query.js';
 import { extractIndex } from '../search/index.js';
 
@@ -16,6 +16,8 @@ export interface RenderOutcome {
   existence: number;
   /** Profiles for which it existed before. */
   previousExistence: number;
+  /** A changed view whose body is the raw resource's text plus the view's meta (given `rawText`). */
+  resourceInView?: ResourceInView;
 }
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('base64url');
@@ -28,6 +30,8 @@ const ABSENT = 'absent';
 interface Serialised {
   content: string;
   body(version: number, lastUpdated: number): string;
+  /** The characters of body(version, lastUpdated) that content does not have: one range, the server meta. */
+  metaCut(version: number, lastUpdated: number): { cutStart: number; cutLength: number };
 }
 
 function serialise(view: Resource): Serialised {
@@ -38,11 +42,16 @@ function serialise(view: Resource): Serialised {
   const tail = restText === '{}' ? '}' : `,${restText.slice(1)}`;
   const metaText = JSON.stringify(metaRest);
   const hasMeta = metaText !== '{}';
+  const server = (version: number, lastUpdated: number) => `"versionId":"${version}","lastUpdated":"${new Date(lastUpdated).toISOString()}"`;
   return {
     content: `${head}${hasMeta ? `,"meta":${metaText}` : ''}${tail}`,
     body(version, lastUpdated) {
-      const server = `"versionId":"${version}","lastUpdated":"${new Date(lastUpdated).toISOString()}"`;
-      return `${head},"meta":{${server}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}${tail}`;
+      return `${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}${tail}`;
+    },
+    metaCut(version, lastUpdated) {
+      const length = server(version, lastUpdated).length;
+      // with other meta: `"versionId":…,` inside the meta object; without: the whole `,"meta":{…}`
+      return hasMeta ? { cutStart: head.length + ',"meta":{'.length, cutLength: length + 1 } : { cutStart: head.length, cutLength: ',"meta":{}'.length + length };
     },
   };
 }
@@ -52,13 +61,15 @@ export function viewBody(view: Resource, version: number, lastUpdated: number): 
   return serialise(view).body(version, lastUpdated);
 }
 
-export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number): RenderOutcome {
+/** `rawText`: the stored text of `raw` (rawContent form), to find a view that holds it (resourceInView). */
+export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number, rawText?: string | null): RenderOutcome {
   const rendered = renderViews(raw, ctx);
   const byProfile = new Map(current.map((v) => [v.profile, v]));
   const changed: StoredView[] = [];
   const distinct = new Map<string, { view: Resource; mask: number }>();
   let existence = 0;
   let previousExistence = 0;
+  let resourceInView: ResourceInView | undefined;
 
   // The redactor shares one object between identical views: serialise and hash each object once.
   const serialised = new Map<Resource, Serialised & { hash: string }>();
@@ -86,8 +97,10 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
     let body: string | null = null;
     if (view) {
       const key = `${hash}|${version}`;
-      body = bodies.get(key) ?? serialised.get(view)!.body(version, now);
+      const ser = serialised.get(view)!;
+      body = bodies.get(key) ?? ser.body(version, now);
       bodies.set(key, body);
+      if (!resourceInView && rawText && ser.content === rawText) resourceInView = { profile: p, ...ser.metaCut(version, now) };
     }
     changed.push({ profile: p, version, lastUpdated: now, hash, body });
   }
@@ -122,7 +135,7 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
       if (!index.has(key)) index.set(key, { ...entry, mask: 0 });
     }
   }
-  return { changed, index: [...index.values()], existence, previousExistence };
+  return { changed, index: [...index.values()], existence, previousExistence, ...(resourceInView ? { resourceInView } : {}) };
 }
 
 function entryKey(e: IndexEntry): string {
