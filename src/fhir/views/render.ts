@@ -1,7 +1,7 @@
 // Renders one stored resource into its per-profile views (with their own versions and timestamps) and
 // its search index (each row masked with the profiles whose view holds the value). Runs at write time.
 
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { PROFILES, renderViews, type PolicyContext, type Resource } from '../../policy/index.js';
 import type { ResourceInView, StoredView } from '../../store/contract.js';
 import type { IndexEntry } from '../../store/query.js';
@@ -20,7 +20,10 @@ export interface RenderOutcome {
   resourceInView?: ResourceInView;
 }
 
-const hashOf = (text: string) => createHash('sha1').update(text).digest('base64url');
+// crypto.hash (one shot, Node ≥ 20.12) costs about a third less than createHash for a view-sized text
+const hashOf: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha1', text, 'base64url')
+  : (text) => crypto.createHash('sha1').update(text).digest('base64url');
 const ABSENT = 'absent';
 
 /**
