@@ -160,6 +160,39 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await byName('gamma')).toEqual(['a']);
       });
 
+      it('replaces index rows exactly when only some of them change', async () => {
+        const first = [str('name', 'alpha'), str('name', 'beta'), tok('type', null, 'x'), tok('type', 's', 'y'), num('beds', 3), num('places', 5), date('since', 10, 20)];
+        await put(store, { type: 'Organization', id: 'a', index: first }, { type: 'Organization', id: 'b', index: [num('beds', 3), tok('type', null, 'x')] });
+        const match = async (p: Predicate, profile = 0) => sorted(await ids(store, q('Organization', [p], { profile })));
+        const name = (value: string): Predicate => ({ op: 'string', param: 'name', mode: 'exact', value });
+        const beds = (n: number): Predicate => ({ op: 'number', param: 'beds', cmp: 'eq', low: n, high: n + 1 });
+        const places = (n: number): Predicate => ({ op: 'number', param: 'places', cmp: 'eq', low: n, high: n + 1 });
+        // names in another order (unchanged), a token's system set, beds changed, places hidden from profile 0,
+        // the date gone, a new parameter
+        const second = [str('name', 'beta'), str('name', 'alpha'), tok('type', 's', 'x'), tok('type', 's', 'y'), num('beds', 4), num('places', 5, ONLY1), str('alias', 'al')];
+        await put(store, { type: 'Organization', id: 'a', version: 2, index: second });
+        expect(await match(name('alpha'))).toEqual(['a']);
+        expect(await match(name('beta'))).toEqual(['a']);
+        expect(await match({ op: 'token', param: 'type', system: null, code: 'x' })).toEqual(['b']);
+        expect(await match({ op: 'token', param: 'type', system: 's', code: 'x' })).toEqual(['a']);
+        expect(await match({ op: 'token', param: 'type', system: 's', code: 'y' })).toEqual(['a']);
+        expect(await match(beds(3))).toEqual(['b']);
+        expect(await match(beds(4))).toEqual(['a']);
+        expect(await match(places(5))).toEqual([]);
+        expect(await match(places(5), 1)).toEqual(['a']);
+        expect(await match({ op: 'date', param: 'since', cmp: 'eq', low: 10, high: 20 })).toEqual([]);
+        expect(await match({ op: 'missing', param: 'since', missing: false })).toEqual([]);
+        expect(await match({ op: 'string', param: 'alias', mode: 'exact', value: 'al' })).toEqual(['a']);
+        // and back: every row of the first version again, none of the second
+        await put(store, { type: 'Organization', id: 'a', version: 3, index: first });
+        expect(await match(beds(3))).toEqual(['a', 'b']);
+        expect(await match(beds(4))).toEqual([]);
+        expect(await match(places(5))).toEqual(['a']);
+        expect(await match({ op: 'token', param: 'type', system: null, code: 'x' })).toEqual(['a', 'b']);
+        expect(await match({ op: 'string', param: 'alias', mode: 'exact', value: 'al' })).toEqual([]);
+        expect(await match({ op: 'date', param: 'since', cmp: 'eq', low: 10, high: 20 })).toEqual(['a']);
+      });
+
       it('resourceUnchanged writes views and index only, and needs a stored resource', async () => {
         await put(store, { type: 'Organization', id: 'a', version: 1, lu: 100, index: [str('name', 'alpha')] });
         const byName = (v: string) => ids(store, q('Organization', [{ op: 'string', param: 'name', mode: 'exact', value: v }]));

@@ -60,9 +60,27 @@ export function resourceInView(change: ResourceWrite): { viewBody: string; cutSt
   return { viewBody, cutStart: cut.cutStart, cutLength: cut.cutLength };
 }
 
+/** Index rows ([rid, pid, ...values]) by pid. */
+function byPid(rows: unknown[][]): Map<number, unknown[][]> {
+  const out = new Map<number, unknown[][]>();
+  for (const row of rows) {
+    const pid = Number(row[1]);
+    const list = out.get(pid);
+    if (list) list.push(row);
+    else out.set(pid, [row]);
+  }
+  return out;
+}
+
+/** The same rows, in any order (values compared by their JSON text: a doubt only means a rewrite). */
+function sameRows(a: unknown[][], b: unknown[][]): boolean {
+  if (a.length !== b.length) return false;
+  const text = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r.slice(1))).sort().join('\n');
+  return text(a) === text(b);
+}
+
 export class SqlWriter {
   private readonly sql: Record<string, string>;
-  private readonly deleteIndex: string[];
 
   constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog) {
     this.sql = {
@@ -83,7 +101,6 @@ export class SqlWriter {
       findClient: 'SELECT id FROM clients WHERE id = ?',
       deleteClient: 'DELETE FROM clients WHERE id = ?',
     };
-    this.deleteIndex = Object.values(INDEX_TABLES).map((t) => `DELETE FROM ${t} WHERE rid = ?`);
   }
 
   async write(change: ResourceWrite): Promise<void> {
@@ -143,7 +160,6 @@ export class SqlWriter {
     }
 
     if (change.index) {
-      if (existing) for (const del of this.deleteIndex) await this.q.run(del, [rid]);
       const byKind = new Map<IndexKind, unknown[][]>();
       for (const e of change.index) {
         if (!Number.isInteger(e.mask) || e.mask < 0 || e.mask > 63) throw new Error(`invalid index mask ${e.mask}`);
@@ -153,13 +169,52 @@ export class SqlWriter {
         if (rows) rows.push(row);
         else byKind.set(e.kind, [row]);
       }
-      for (const [kind, rows] of byKind) {
-        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-          const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          await this.q.run(this.insertSql(kind, chunk.length), chunk.flat());
-        }
+      await this.insertIndexRows(existing ? await this.dropChangedIndex(rid, byKind) : byKind);
+    }
+  }
+
+  private async insertIndexRows(byKind: Map<IndexKind, unknown[][]>): Promise<void> {
+    for (const [kind, rows] of byKind) {
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+        await this.q.run(this.insertSql(kind, chunk.length), chunk.flat());
       }
     }
+  }
+
+  /**
+   * Deletes the stored index rows of a resource that differ from the new ones, one (table, parameter) at a
+   * time, and returns the rows to insert. A small change (a capacity update) then rewrites a few rows, not
+   * all of them: reading the rows costs less than rewriting them and their two indexes, page by page.
+   */
+  private async dropChangedIndex(rid: number, byKind: Map<IndexKind, unknown[][]>): Promise<Map<IndexKind, unknown[][]>> {
+    const toInsert = new Map<IndexKind, unknown[][]>();
+    for (const kind of Object.keys(INDEX_TABLES) as IndexKind[]) {
+      const cols = INDEX_COLUMNS[kind];
+      const stored = await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
+      const wanted = byPid(byKind.get(kind) ?? []);
+      const had = byPid(stored.map((row) => cols.map((c) => row[c])));
+      for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
+        const next = wanted.get(pid) ?? [];
+        const prev = had.get(pid) ?? [];
+        if (sameRows(next, prev)) continue;
+        if (prev.length) await this.q.run(this.indexSql(kind, 'delete'), [rid, pid]);
+        if (next.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...next]);
+      }
+    }
+    return toInsert;
+  }
+
+  private indexSql(kind: IndexKind, what: 'select' | 'delete'): string {
+    const key = `${what}:${kind}`;
+    let text = this.sqlCache.get(key);
+    if (!text) {
+      text = what === 'select'
+        ? `SELECT ${INDEX_COLUMNS[kind].join(', ')} FROM ${INDEX_TABLES[kind]} WHERE rid = ?`
+        : `DELETE FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid = ?`;
+      this.sqlCache.set(key, text);
+    }
+    return text;
   }
 
   private readonly sqlCache = new Map<string, string>();
