@@ -75,8 +75,9 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
 /** 404 unless the (non-operator) caller can see the resource: its view exists, and a Task is its own. */
 async function assertVisible(tx: StoreTx, ctx: WriteContext, type: string, id: string, current: Json | null): Promise<void> {
   if (ctx.caller.operator) return;
-  const view = await tx.readView(type, id, ctx.caller.profile);
-  if (!current || !view?.body || (type === 'Task' && !maySeeTask(ctx.caller, current))) throw notFound(`${type}/${id} is not known`);
+  // the view's state is enough (its body is not read)
+  const visible = current !== null && (await tx.readViewStates(type, id)).some((v) => v.profile === ctx.caller.profile && v.body !== null);
+  if (!visible || (type === 'Task' && !maySeeTask(ctx.caller, current))) throw notFound(`${type}/${id} is not known`);
 }
 
 /** `national`: the Location the national identifier resolved to in this transaction (read once). */
