@@ -611,6 +611,24 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         })).rejects.toThrow('abort');
         expect(await store.searchAudit({ count: 10 })).toEqual([]);
       });
+
+      it('appends batches outside a transaction (store.appendAudit) in order, beside write transactions', async () => {
+        if (!store.appendAudit) return; // optional: callers fall back to transaction() + appendAudit
+        const batch = (from: number) => Array.from({ length: 300 }, (_, i) => event(from + i, 'reader', 'R', 'read', 0, [{ type: 'Location', id: `l${i % 7}` }]));
+        await Promise.all([
+          store.appendAudit(batch(10_000)),
+          store.transaction(async (tx) => tx.appendAudit([event(5, 'writer', 'U', 'patch', 0, [{ type: 'Location', id: 'l1' }])])),
+          store.appendAudit(batch(20_000)),
+        ]);
+        await store.appendAudit([]);
+        const all = await store.searchAudit({ count: 1000 });
+        expect(all).toHaveLength(601);
+        const readers = all.filter((r) => r.recorded >= 10_000).map((r) => r.recorded);
+        expect(readers).toEqual([...batch(20_000), ...batch(10_000)].map((e) => e.recorded).sort((a, b) => b - a));
+        expect(new Set(all.map((r) => r.seq)).size).toBe(601);
+        expect((await store.searchAudit({ count: 1000, entityType: 'Location', entityId: 'l3' })).length).toBe(2 * 43);
+        expect((await store.searchAudit({ count: 10, clientId: 'writer' })).map((r) => r.recorded)).toEqual([5]);
+      });
     });
   });
 }

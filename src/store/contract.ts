@@ -175,4 +175,7 @@ export interface Store extends StoreReader {
   close(): Promise<void>;
   /** Audit events matching the query, newest first (committed ones only). */
   searchAudit(query: AuditQuery): Promise<AuditRow[]>;
+  /** Appends audit events in a transaction of their own, possibly on another thread (the batched audit
+   * of reads); resolves once they are durable. Without it, callers use transaction() + appendAudit. */
+  appendAudit?(records: AuditRecord[]): Promise<void>;
 }

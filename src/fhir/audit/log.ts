@@ -49,8 +49,10 @@ export class AuditLog {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.flushing = this.store
-      .transaction((tx) => tx.appendAudit(batch))
+    const append = this.store.appendAudit
+      ? this.store.appendAudit(batch) // off the event loop where the store can (SQLite: a writer thread)
+      : this.store.transaction((tx) => tx.appendAudit(batch));
+    this.flushing = append
       .catch((e: unknown) => {
         this.pending = [...batch, ...this.pending]; // kept for the next flush
         this.opts.onError?.(e);

@@ -1,23 +1,12 @@
-// The audit trail over any SQL engine: append-only AuditEvent rows (no statement here updates or deletes
-// one) and their entities, queried newest first. Used by every adapter: SqlTransaction.appendAudit
-// appends inside a write transaction; `SqlAudit.search` reads committed events on any connection.
-import type { AuditQuery, AuditRecord, AuditRow } from '../contract.js';
+// The audit trail over any SQL engine: append-only AuditEvent rows and their entities, queried newest
+// first, on any connection (committed events only). Each adapter appends in bulk inside its write
+// transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an event.
+import type { AuditQuery, AuditRow } from '../contract.js';
 import type { Dialect } from './dialect.js';
 import type { Queryable } from './queryable.js';
 
-const INSERT_EVENT = `INSERT INTO audit_events (recorded, client, action, interaction, outcome, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`;
-const INSERT_ENTITY = `INSERT INTO audit_entities (seq, entity_type, entity_id) VALUES (?, ?, ?)`;
-
 export class SqlAudit {
   constructor(private readonly d: Dialect) {}
-
-  async append(q: Queryable, records: readonly AuditRecord[]): Promise<void> {
-    for (const r of records) {
-      const row = await q.get<{ seq: number }>(INSERT_EVENT, [r.recorded, r.clientId, r.action, r.interaction, r.outcome, r.body]);
-      const seq = Number(row!.seq);
-      for (const e of r.entities) await q.run(INSERT_ENTITY, [seq, e.type, e.id]);
-    }
-  }
 
   async search(q: Queryable, query: AuditQuery): Promise<AuditRow[]> {
     const where: string[] = [];

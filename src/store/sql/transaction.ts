@@ -1,22 +1,23 @@
 // A write transaction over any SQL engine: reads go through the transaction's connection (so they see
-// its own writes), writes through SqlWriter. Unusable once its transaction has ended.
+// its own writes), writes through SqlWriter, audit events through the adapter's bulk append (engine
+// specific: one statement per batch). Unusable once its transaction has ended.
 import type { AuditRecord, ClientRecord, ResourceWrite, StoreTx } from '../contract.js';
-import { SqlAudit } from './audit.js';
 import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { SqlReader } from './reader.js';
 import { SqlWriter } from './writer.js';
 
+/** Appends audit events on the transaction's connection. */
+export type AuditAppender = (q: Queryable, records: readonly AuditRecord[]) => Promise<void>;
+
 export class SqlTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
-  private readonly audit: SqlAudit;
   private open = true;
 
-  constructor(q: Queryable, d: Dialect, params: ParamCatalog) {
+  constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender) {
     super(q, d, params, true);
     this.writer = new SqlWriter(q, d, params);
-    this.audit = new SqlAudit(d);
   }
 
   /** Called by the adapter at COMMIT/ROLLBACK. */
@@ -45,6 +46,6 @@ export class SqlTransaction extends SqlReader implements StoreTx {
 
   async appendAudit(records: AuditRecord[]): Promise<void> {
     this.check();
-    await this.audit.append(this.q, records);
+    await this.append(this.q, records);
   }
 }

@@ -1,6 +1,7 @@
 // The embedded adapter: one SQLite file in WAL mode, one write connection (transactions serialised by a
 // promise queue, BEGIN IMMEDIATE … COMMIT) and one read-only connection for reads outside transactions,
-// which therefore never see uncommitted data. synchronous FULL by default: a committed write survives a
+// which therefore never see uncommitted data. The batched audit of reads is appended by a thread of its
+// own (audit-writer.ts), off the event loop. synchronous FULL by default: a committed write survives a
 // crash or power loss (the WAL is fdatasync'ed off the event loop after COMMIT, see wal-sync.ts).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,8 @@ import { WriteQueue } from '../sql/write-queue.js';
 import { delegateReads, searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
+import { appendAuditJson } from './audit.js';
+import { AuditWriter } from './audit-writer.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
 import { seedPlannerStats } from './planner-stats.js';
@@ -71,7 +74,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   writeDb.pragma('synchronous = NORMAL');
   const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
-  writeDb.pragma(`wal_autocheckpoint = ${Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000))}`);
+  const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000));
+  writeDb.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
   // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
   // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
   // once instead and retry asynchronously (beginImmediate).
@@ -84,6 +88,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const readConn = new SqliteConnection(readDb);
   const reader = new SnapshotReader(readConn, params);
   const audit = new SqlAudit(sqliteDialect);
+  const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages });
   const writes = new WriteQueue();
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
 
@@ -105,7 +110,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params);
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, appendAuditJson);
       try {
         const value = await fn(tx);
         tx.end();
@@ -141,6 +146,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     transaction,
     async close() {
       if (!(await writes.close())) return; // refuses new transactions, lets the queued ones finish
+      await auditWriter.close();
       await walSync?.settled();
       try {
         writeDb.pragma('optimize');
@@ -153,6 +159,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     },
     ...delegateReads(reader),
     searchAudit: (q) => audit.search(readConn, q),
+    appendAudit: (records) => auditWriter.append(records),
   };
   return store;
 }

@@ -1,0 +1,44 @@
+// Entry of the audit writer thread (audit-writer.ts): its own connection to the database file appends each
+// batch it receives in a write transaction of its own, synchronous FULL (the fsync blocks this thread, not
+// the server's event loop), waiting for the write lock as long as the server's other writers hold it.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteConnection } from './connection.js';
+import { appendAuditBatch } from './audit.js';
+
+/** A batch to append, or the order to close the connection and stop once the batches before it are done. */
+export type AuditBatchMessage = { seq: number; json: string } | { close: true };
+export type AuditBatchReply = { seq: number } | { seq: number; error: string };
+
+const { path, busyTimeoutMs, walAutocheckpointPages } = workerData as { path: string; busyTimeoutMs: number; walAutocheckpointPages: number };
+const db = new Database(path);
+db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+db.pragma('synchronous = FULL');
+db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+const conn = new SqliteConnection(db);
+
+async function append(m: { seq: number; json: string }): Promise<void> {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      await appendAuditBatch(conn, m.json);
+      db.exec('COMMIT');
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+    parentPort!.postMessage({ seq: m.seq } satisfies AuditBatchReply);
+  } catch (e) {
+    parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
+  }
+}
+
+// one batch at a time, in the order received
+let queue = Promise.resolve();
+parentPort!.on('message', (m: AuditBatchMessage) => {
+  queue = queue.then(() => {
+    if (!('close' in m)) return append(m);
+    db.close();
+    parentPort!.close(); // nothing else keeps the thread alive: it exits
+  });
+});

@@ -1,0 +1,68 @@
+// The audit writer thread of the embedded store: the batched audit events of reads are appended by a
+// worker thread with its own connection, so that the cost of inserting them (index maintenance, commit,
+// fsync) is not paid on the event loop that serves the reads. The server's own write transactions still
+// append their events inside the transaction (StoreTx.appendAudit): atomic with the change they record.
+import type { Worker } from 'node:worker_threads';
+import type { AuditRecord } from '../contract.js';
+import { auditBatchJson } from './audit.js';
+import { startWorker } from './source-worker.js';
+import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
+
+export class AuditWriter {
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(private readonly options: { path: string; busyTimeoutMs: number; walAutocheckpointPages: number }) {}
+
+  /** Started on first use: the schema is migrated by then. */
+  private start(): Worker {
+    const worker = startWorker(new URL('./audit-worker.js', import.meta.url), { workerData: this.options });
+    worker.on('message', (reply: AuditBatchReply) => {
+      const waiter = this.waiting.get(reply.seq);
+      if (!waiter) return;
+      this.waiting.delete(reply.seq);
+      if ('error' in reply) waiter.reject(new Error(`audit writer: ${reply.error}`));
+      else waiter.resolve();
+    });
+    const failAll = (e: Error) => {
+      if (this.worker === worker) this.worker = null; // the next batch starts a new thread
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new Error(`audit writer exited (code ${code})`)));
+    return worker;
+  }
+
+  /** Resolves once the batch is committed and durable; rejects if it could not be (nothing appended). */
+  append(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    const worker = (this.worker ??= this.start());
+    const seq = ++this.seq;
+    const done = new Promise<void>((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      worker.postMessage({ seq, json: auditBatchJson(records) } satisfies AuditBatchMessage);
+    });
+    this.inflight.add(done);
+    worker.ref(); // a batch in flight keeps the process alive; an idle writer does not
+    const forget = () => {
+      this.inflight.delete(done);
+      if (this.inflight.size === 0) worker.unref();
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** Waits for the batches sent, then lets the thread close its connection and stop. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage({ close: true } satisfies AuditBatchMessage);
+    await exited;
+  }
+}
