@@ -42,11 +42,27 @@ function watched(tx: StoreTx, state: { dirty: boolean }): StoreTx {
   });
 }
 
+/** Lets the event loop run (I/O callbacks: reads being served, new requests arriving). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface GroupCommitOptions {
+  /** Jobs per group at most. */
+  maxBatch?: number;
+  /** A group takes no new job once it has run this long (ms): a job waits for its whole group, so a
+   * group's duration bounds the latency its first jobs see. */
+  budgetMs?: number;
+}
+
 export class GroupCommitter {
   private queue: Job[] = [];
   private draining = false;
+  private readonly maxBatch: number;
+  private readonly budgetMs: number;
 
-  constructor(private readonly store: Store, private readonly maxBatch = 128) {}
+  constructor(private readonly store: Store, options: GroupCommitOptions = {}) {
+    this.maxBatch = options.maxBatch ?? 128;
+    this.budgetMs = options.budgetMs ?? 10;
+  }
 
   readonly run: TxRunner = <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -59,25 +75,34 @@ export class GroupCommitter {
 
   private async drain(): Promise<void> {
     try {
-      // The next group is gathered as soon as this one has run its jobs: it waits behind this group's
-      // commit in the store, not behind its sync to disk, so one group runs while the previous one syncs.
+      // The next group starts as soon as this one has run its jobs: it waits behind this group's commit in
+      // the store, not behind its sync to disk, so one group runs while the previous one syncs.
       while (this.queue.length) {
-        const group = this.queue.splice(0, this.maxBatch);
         let jobsRan!: () => void;
         const ran = new Promise<void>((resolve) => (jobsRan = resolve));
-        await Promise.race([ran, this.runGroup(group, jobsRan)]);
+        await Promise.race([ran, this.runGroup(null, jobsRan)]);
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async runGroup(group: Job[], jobsRan: () => void = () => undefined): Promise<void> {
+  /**
+   * Runs one group in one transaction: `only` alone, or jobs taken from the queue one at a time (those that
+   * arrive meanwhile included) until the group is full or has used its time budget. Between two jobs the
+   * event loop runs, so reads are served while a group is being written.
+   */
+  private async runGroup(only: Job | null, jobsRan: () => void = () => undefined): Promise<void> {
+    const group: Job[] = [];
     let settled: Settled[] = [];
     try {
       await this.store.transaction(async (tx) => {
         settled = [];
-        for (const job of group) {
+        const started = performance.now();
+        for (;;) {
+          const job = only ? (group.length ? undefined : only) : this.take(group.length, started);
+          if (!job) break;
+          group.push(job);
           const state = { dirty: false };
           try {
             settled.push({ ok: true, value: await job.fn(watched(tx, state)) });
@@ -85,13 +110,21 @@ export class GroupCommitter {
             if (state.dirty) throw error; // half-applied: the group cannot commit
             settled.push({ ok: false, error });
           }
+          if (!only && this.queue.length) await yieldToEventLoop();
         }
         jobsRan();
       });
     } catch (error) {
       jobsRan();
-      if (group.length === 1) group[0].reject(error);
-      else for (const job of group) await this.runGroup([job]);
+      if (only) only.reject(error);
+      else if (group.length === 1) group[0].reject(error);
+      else if (group.length > 1) for (const job of group) await this.runGroup(job);
+      else if (!only) {
+        // the transaction failed before any job ran (e.g. the write lock never came): the first job in
+        // line gets its own attempt, so that every job is answered
+        const first = this.queue.shift();
+        if (first) await this.runGroup(first);
+      }
       return;
     }
     group.forEach((job, i) => {
@@ -99,5 +132,11 @@ export class GroupCommitter {
       if (s.ok) job.resolve(s.value);
       else job.reject(s.error);
     });
+  }
+
+  /** The next job of a group that has run `size` jobs since `started`, if it may take one. */
+  private take(size: number, started: number): Job | undefined {
+    if (size >= this.maxBatch || (size > 0 && performance.now() - started >= this.budgetMs)) return undefined;
+    return this.queue.shift();
   }
 }
