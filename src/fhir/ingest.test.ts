@@ -11,20 +11,36 @@ import type { Store } from '../store/contract.js';
 import type { Resource } from '../policy/types.js';
 import { openIngestSession } from './ingest.js';
 import { rawContent } from './views/render.js';
+import { RenderWorker } from './views/render-pool.js';
 import { directoryFixture } from '../../test/fixtures/directory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-ingest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function ingest(name: string, resources: Resource[], renderEvery?: number): Promise<Store> {
+async function ingest(name: string, resources: Resource[], renderEvery?: number, renderWorker?: RenderWorker): Promise<Store> {
   const store = await openStore(join(dir, `${name}.db`));
   await store.migrate();
   await store.transaction(async (tx) => {
-    const s = openIngestSession(tx, () => 1_700_000_000_000, { renderEvery });
+    const s = openIngestSession(tx, () => 1_700_000_000_000, { renderEvery, renderWorker });
     for (let i = 0; i < resources.length; i += 2) await s.add(resources.slice(i, i + 2));
     await s.finish();
   });
   return store;
+}
+
+/** Every view (versions and bodies exactly) and every index row of each resource. */
+async function exactly(store: Store, resources: Resource[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const r of resources) {
+    out.push(await store.readResource(r.resourceType, r.id!));
+    for (let p = 0; p < 6; p++) out.push(await store.viewHistory(r.resourceType, r.id!, p, { count: 100 }));
+    for (let p = 0; p < 6; p++) {
+      const hits = await store.search({ type: r.resourceType, profile: p, where: [{ op: 'id', ids: [r.id!] }], sort: [], count: 1, total: true });
+      out.push(hits.total);
+    }
+    out.push(await store.referrers(r.resourceType, r.id!));
+  }
+  return out;
 }
 
 async function snapshot(store: Store, resources: Resource[]): Promise<string[]> {
@@ -56,6 +72,28 @@ describe('resource bodies', () => {
     // the full view (profile 1) of a resource is the resource itself: no body but the views'
     expect(held.n).toBe(resources.length);
     expect(bodies.n).toBe(views.n);
+  });
+});
+
+describe('rendering on a worker thread', () => {
+  it('writes exactly what rendering in order on the main thread writes, in one step, in steps, in any order', async () => {
+    const resources = directoryFixture();
+    const worker = new RenderWorker();
+    try {
+      for (const [name, order, every] of [['one', resources, undefined], ['steps', resources, 3], ['reversed', [...resources].reverse(), 3]] as const) {
+        const main = await exactly(await ingest(`main-${name}`, [...order], every), resources);
+        const threaded = await exactly(await ingest(`worker-${name}`, [...order], every, worker), resources);
+        expect(threaded).toEqual(main);
+      }
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('fails the ingestion when the worker is gone', async () => {
+    const worker = new RenderWorker();
+    await worker.close();
+    await expect(ingest('closed-worker', directoryFixture(), undefined, worker)).rejects.toThrow(/render worker/);
   });
 });
 

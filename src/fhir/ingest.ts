@@ -7,6 +7,7 @@ import { isStoredType } from './resource-types.js';
 import { badRequest } from './errors.js';
 import { contextDependants, renderAll } from './views/propagate.js';
 import { SessionNeighbourhood, type StoredWithRaw } from './views/session.js';
+import type { RenderWorker } from './views/render-pool.js';
 import { rawContent } from './views/render.js';
 
 export interface IngestStats {
@@ -41,6 +42,8 @@ export interface IngestOptions {
   watch?: { type: string; id: string };
   /** Render and forget every this many resources (default RENDER_EVERY). */
   renderEvery?: number;
+  /** Renders on this worker thread while the session reads and writes the store (long ingestions). */
+  renderWorker?: RenderWorker;
 }
 
 const isDeletion = (x: Resource | Deletion): x is Deletion => {
@@ -68,7 +71,7 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
     if (touched.size === 0) return;
     for (const d of dependants) touched.add(d);
     // Dependants too: a batch may bring a resource before the neighbours its context reads.
-    await renderAll(tx, touched, now(), true, nb);
+    await renderAll(tx, touched, now(), true, nb, options.renderWorker);
     touched.clear();
     dependants.clear();
   }

@@ -8,6 +8,7 @@ import { isDeletion, readResources } from './import/index.js';
 import { validateResource } from './validate/index.js';
 import { FhirError, type Issue } from './errors.js';
 import { openIngestSession, type Deletion, type IngestStats } from './ingest.js';
+import { RenderWorker } from './views/render-pool.js';
 
 export interface LoadReport extends IngestStats {
   file: string;
@@ -24,8 +25,10 @@ export interface LoadProgress {
 export async function loadFile(store: Store, file: string, onProgress?: LoadProgress): Promise<LoadReport> {
   const totalBytes = statSync(file).size;
   const report: LoadReport = { file, resources: 0, warnings: 0, sampleWarnings: [], created: 0, updated: 0, unchanged: 0, deleted: 0 };
+  // rendering overlaps with the store's reads and writes on a second thread
+  const renderWorker = new RenderWorker();
   const stats = await store.transaction(async (tx) => {
-    const session = openIngestSession(tx);
+    const session = openIngestSession(tx, Date.now, { renderWorker });
     const reader = readResources(file);
     for await (const batch of reader) {
       for (const item of batch as (Resource | Deletion)[]) {
@@ -42,7 +45,7 @@ export async function loadFile(store: Store, file: string, onProgress?: LoadProg
       onProgress?.(reader.bytesRead, totalBytes, report.resources);
     }
     return session.finish();
-  });
+  }).finally(() => renderWorker.close());
   Object.assign(report, stats);
   return report;
 }

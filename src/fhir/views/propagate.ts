@@ -5,9 +5,11 @@
 import { ALL_PROFILES, type Resource } from '../../policy/index.js';
 import type { StoreTx } from '../../store/contract.js';
 import { parseReference } from '../resource-types.js';
-import { resolveContext, type Neighbourhood } from './context.js';
+import type { Neighbourhood } from './context.js';
 import { SessionNeighbourhood } from './session.js';
-import { renderResource } from './render.js';
+import { renderOne, type Rendered } from './render-one.js';
+import { RenderPipeline } from './render-pipeline.js';
+import type { RenderWorker } from './render-pool.js';
 
 /** Render order: what a resource's context reads from the index is rendered before it. */
 const ORDER: Record<string, number> = {
@@ -29,6 +31,7 @@ const MAX_ROUNDS = 4;
  */
 export async function renderAll(
   tx: StoreTx, keys: Iterable<string>, now: number, withDependants: boolean, nb: SessionNeighbourhood = new SessionNeighbourhood(tx),
+  worker?: RenderWorker,
 ): Promise<number> {
   const pending = new Set(keys);
   if (withDependants) {
@@ -40,9 +43,9 @@ export async function renderAll(
     const sortedOrder = await renderOrder(nb, round);
     const position = new Map(sortedOrder.map((k, i) => [k, i]));
     const narrowed: { key: string; mask: number }[] = [];
+    const results = await renderRound(nb, sortedOrder, now, worker);
     for (const k of sortedOrder) {
-      const [type, id] = split(k);
-      const result = await renderOne(nb, type, id, now);
+      const result = results.get(k) ?? null;
       rendered++;
       // referrers already reflect the existence they saw: only a change can make them stale
       if (result !== null && result.existence !== ALL_PROFILES && result.existence !== result.seen) narrowed.push({ key: k, mask: result.existence });
@@ -64,26 +67,20 @@ export async function renderAll(
   return rendered;
 }
 
-/**
- * Renders one resource; returns the profiles it exists for and those its referrers saw it exist for
- * (every profile while it had no view: context.ts reads a missing resource as existing), or null when
- * deleted.
- */
-async function renderOne(nb: SessionNeighbourhood, type: string, id: string, now: number): Promise<{ existence: number; seen: number } | null> {
-  const stored = await nb.current(type, id);
-  if (stored.version === null) return null;
-  const current = await nb.viewStates(type, id);
-  const seen = (await nb.existence(type, id)) ?? ALL_PROFILES;
-  if (stored.deleted) {
-    const gone = current.filter((v) => v.body !== null).map((v) => ({ profile: v.profile, version: v.version + 1, lastUpdated: now, hash: 'absent', body: null }));
-    if (gone.length) await nb.writeRender(type, id, gone, []);
-    return null;
+/** Renders the keys in order, on the worker when there is one (same result: see render-pipeline.ts). */
+async function renderRound(nb: SessionNeighbourhood, keys: string[], now: number, worker?: RenderWorker): Promise<Map<string, Rendered>> {
+  if (worker) {
+    const pipeline = new RenderPipeline(nb, worker, now);
+    for (const k of keys) await pipeline.add(k);
+    await pipeline.drain();
+    return pipeline.results;
   }
-  const raw = stored.raw!;
-  const ctx = await resolveContext(nb, raw);
-  const outcome = renderResource(raw, ctx, current, now, stored.body);
-  await nb.writeRender(type, id, outcome.changed, outcome.index, outcome.resourceInView);
-  return { existence: outcome.existence, seen };
+  const results = new Map<string, Rendered>();
+  for (const k of keys) {
+    const [type, id] = split(k);
+    results.set(k, await renderOne(nb, type, id, now));
+  }
+  return results;
 }
 
 function split(k: string): [string, string] {

@@ -1,0 +1,64 @@
+// A worker thread that renders resources for a long ingestion (loadFile), so that rendering (policy,
+// serialisation, hashes, index extraction) overlaps with the main thread's reads and writes of the store.
+// Batches are answered in the order they were sent.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RenderOutcome } from './render.js';
+import type { RenderJob, RenderReply } from './render-job.js';
+
+/** Under the TypeScript sources (tests, tsx), the worker's module is TypeScript too: tsx's loader loads it. */
+function sourceWorker(): Worker {
+  // tsx's ESM API by path: an eval'd worker resolves bare names from the working directory
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const worker = new URL('./render-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); })`, { eval: true });
+}
+
+export class RenderWorker {
+  private readonly worker: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (o: RenderOutcome[]) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor() {
+    this.worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./render-worker.js', import.meta.url));
+    this.worker.on('message', (reply: RenderReply) => {
+      const waiter = this.waiting.get(reply.seq);
+      if (!waiter) return;
+      this.waiting.delete(reply.seq);
+      if ('error' in reply) waiter.reject(new Error(`render worker: ${reply.error}`));
+      else waiter.resolve(reply.outcomes);
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`render worker exited (code ${code})`));
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+  }
+
+  /** The outcomes of the jobs, in order. */
+  render(jobs: RenderJob[]): Promise<RenderOutcome[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('the render worker is closed'));
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject });
+      this.worker.postMessage({ seq, jobs });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new Error('the render worker is closed'));
+    await this.worker.terminate();
+  }
+}
