@@ -105,7 +105,8 @@ async function prime(base: string, token: string, targets: CapacityTarget[]): Pr
 
 export interface CapacityPhase {
   patch: LoadResult;
-  reads: LoadResult;
+  /** Null when the phase ran without reads beside. */
+  reads: LoadResult | null;
   /** CPU seconds of the server processes, and of this process (the load generator), over the phase. */
   serverCpu: number;
   benchCpu: number;
@@ -115,6 +116,8 @@ export interface CapacityPhase {
 export interface CapacityLoadResult {
   national: CapacityPhase;
   byId: CapacityPhase;
+  /** National PATCHes without reads beside: the server's CPU per PATCH. */
+  alone: CapacityPhase;
   locations: number;
   establishments: number;
 }
@@ -143,13 +146,17 @@ export function readMix(readPaths: string[], searchPaths: string[]): string[] {
   return out;
 }
 
-async function phase(opts: CapacityLoadOptions, token: string, writes: { method: string; path: string; body: string; contentType: string }[]): Promise<CapacityPhase> {
+type Write = { method: string; path: string; body: string; contentType: string };
+
+async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], withReads = true): Promise<CapacityPhase> {
   const server0 = processTreeCpu(opts.serverPid);
   const bench0 = process.cpuUsage();
   const started = process.hrtime.bigint();
   const [patch, reads] = await Promise.all([
     runLoad({ url: opts.base, paths: [], writes, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, seconds: opts.seconds }),
-    runLoad({ url: opts.base, paths: readMix(opts.readPaths, opts.searchPaths), headers: { authorization: opts.readAuth }, connections: READ_CONNECTIONS, seconds: opts.seconds }),
+    withReads
+      ? runLoad({ url: opts.base, paths: readMix(opts.readPaths, opts.searchPaths), headers: { authorization: opts.readAuth }, connections: READ_CONNECTIONS, seconds: opts.seconds })
+      : null,
   ]);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const bench = process.cpuUsage(bench0);
@@ -180,7 +187,8 @@ export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<Capaci
   const interleaved = <T>(list: T[]) => list.map((_, n) => list[(n % targets.length) * SPECS.length * BODIES_PER_SPEC + Math.floor(n / targets.length)]);
   const national = await phase(opts, token, interleaved(bodies(nationalPath)));
   const byId = await phase(opts, token, interleaved(bodies((t) => `/fhir/Location/${encodeURIComponent(t.id)}`)));
-  return { national, byId, locations: targets.length, establishments: egs.length };
+  const alone = await phase(opts, token, interleaved(bodies(nationalPath)), false);
+  return { national, byId, alone, locations: targets.length, establishments: egs.length };
 }
 
 /** The searches of the read load beside: a régulation tool looking for beds around a postcode. */
@@ -206,14 +214,22 @@ export function capacityRecords(c: CapacityLoadResult, dataset: string, connecti
       records.push(makeRecord({ name: `${name} ${pct}`, value: p.patch.latency[pct], unit: 'ms', dataset, profile: 1, target }));
     }
     const reads = `reads beside the ${label} PATCHes (${READ_CONNECTIONS} conn)`;
-    records.push(makeRecord({ name: `${reads} rate`, value: p.reads.rps, unit: 'req/s', baseline: readBaseline, dataset, profile: 1, note: `reads by id, one search in ${SEARCH_EVERY}` }));
-    for (const pct of percentiles) records.push(makeRecord({ name: `${reads} ${pct}`, value: p.reads.latency[pct], unit: 'ms', dataset, profile: 1 }));
-    const requests = p.patch.requests + p.reads.requests;
+    records.push(makeRecord({ name: `${reads} rate`, value: p.reads?.rps ?? null, unit: 'req/s', baseline: readBaseline, dataset, profile: 1, note: `reads by id, one search in ${SEARCH_EVERY}` }));
+    for (const pct of percentiles) records.push(makeRecord({ name: `${reads} ${pct}`, value: p.reads?.latency[pct] ?? null, unit: 'ms', dataset, profile: 1 }));
+    const requests = p.patch.requests + (p.reads?.requests ?? 0);
     records.push(makeRecord({
       name: `server CPU during the ${label} PATCHes`, value: (100 * p.serverCpu) / p.seconds, unit: '% of a core', dataset, profile: null,
       note: `${((1000 * p.serverCpu) / Math.max(1, requests)).toFixed(2)} ms per request (PATCHes and reads)`,
     }));
     records.push(makeRecord({ name: `load generator CPU during the ${label} PATCHes`, value: (100 * p.benchCpu) / p.seconds, unit: '% of a core', dataset, profile: null, note: 'autocannon in the bench process, same machine' }));
   }
+  const a = c.alone;
+  const alone = `capacity PATCH national alone (${connections} conn)`;
+  records.push(makeRecord({ name: `${alone} rate`, value: a.patch.rps, unit: 'req/s', dataset, profile: 1, note: 'no reads beside' }));
+  records.push(makeRecord({ name: `${alone} p99`, value: a.patch.latency.p99, unit: 'ms', dataset, profile: 1 }));
+  records.push(makeRecord({
+    name: 'server CPU per national PATCH', value: (1000 * a.serverCpu) / Math.max(1, a.patch.requests), unit: 'ms', dataset, profile: null,
+    note: `PATCHes alone; the server used ${((100 * a.serverCpu) / a.seconds).toFixed(0)} % of a core, the load generator ${((100 * a.benchCpu) / a.seconds).toFixed(0)} %`,
+  }));
   return records;
 }

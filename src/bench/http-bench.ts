@@ -191,7 +191,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
 async function capacityFigures(ctx: HttpBenchContext, ror: ServerProcess, readPaths: string[], postalCode: string, readAuth: string, readBaseline: number | null): Promise<BenchRecord[]> {
   const { opts, dataset } = ctx;
   const seconds = Math.max(2, opts.readSeconds);
-  ctx.log(`capacity PATCH (write profile A, national then by id, ${seconds} s each) with a read load beside it…`);
+  ctx.log(`capacity PATCH (write profile A: national then by id with a read load beside, then national alone; ${seconds} s each)…`);
   try {
     const c = await runCapacityLoad({ base: ror.url, db: ctx.db, serverPid: ror.pid, readPaths, searchPaths: besideSearches(postalCode), readAuth, seconds, connections: CAPACITY_CONNECTIONS });
     return capacityRecords(c, dataset, CAPACITY_CONNECTIONS, opts.workers, readBaseline);

@@ -13,6 +13,7 @@ import { checkTypeAndId } from '../rest/read.js';
 import { FHIR_JSON, type Caller, type FhirResponse } from '../rest/types.js';
 import { structuralErrors } from '../validate/index.js';
 import type { TxRunner } from './group-commit.js';
+import { RawReads } from './raw-reads.js';
 
 export type Json = Record<string, any>;
 
@@ -47,11 +48,14 @@ export interface ChangePlan {
   ifMatch?: string;
   /** Whether the change may create the resource (create, update-as-create). */
   mayCreate: boolean;
-  /** The new content (null: delete) from the current raw one (null: absent or deleted). Throws to refuse. */
-  build(tx: StoreTx, current: Json | null): Promise<Json | null>;
+  /** The new content (null: delete) from the current raw one (null: absent or deleted). Throws to refuse.
+   * `raws`: where the checks read other raw resources, so that rendering does not read them again. */
+  build(tx: StoreTx, current: Json | null, raws: RawReads): Promise<Json | null>;
   /** The current stored version and its parsed body, when the caller has just read them in the same
    * transaction (not read again; the body is never mutated). */
   known?: { stored: StoredResource; current: Json };
+  /** Raw resources the caller has already read in the same transaction. */
+  raws?: RawReads;
 }
 
 export interface ChangeOutcome {
@@ -107,9 +111,12 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
       throw new FhirError(412, 'conflict', `Version conflict: If-Match names version ${expected}${stored && current ? `, the resource is at version ${stored.version}` : ''}`);
     }
   }
-  const next = await plan.build(tx, current);
-  // `current` is never mutated (patches copy it): the session takes it as the parsed stored version
-  const session = openIngestSession(tx, now, { current: stored ? [{ ...stored, ...(current ? { raw: current as Resource } : {}) }] : [], watch: { type: plan.type, id: plan.id } });
+  const raws = plan.raws ?? new RawReads();
+  const next = await plan.build(tx, current, raws);
+  // nothing was written since these reads: the session takes them as current versions, parsed (`current`
+  // is never mutated: patches copy it)
+  const known = [...(stored ? [{ ...stored, ...(current ? { raw: current as Resource } : {}) }] : []), ...raws.entries()];
+  const session = openIngestSession(tx, now, { current: known, watch: { type: plan.type, id: plan.id } });
   if (next === null) {
     if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
   } else {

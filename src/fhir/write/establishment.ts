@@ -6,23 +6,26 @@ import type { StoredResource, StoreReader } from '../../store/contract.js';
 import { FhirError } from '../errors.js';
 import { parseReference } from '../resource-types.js';
 import type { Caller } from '../rest/types.js';
+import type { RawReads } from './raw-reads.js';
 
 type Json = Record<string, any>;
 const MAX_PARENTS = 4;
 
-async function raw(reader: StoreReader, type: string, id: string): Promise<Json | null> {
+/** `raws`: the change's reads, shared with its rendering (read and parsed once). */
+async function raw(reader: StoreReader, type: string, id: string, raws?: RawReads): Promise<Json | null> {
+  if (raws) return raws.get(reader, type, id);
   const r = await reader.readResource(type, id);
   return r?.body ? (JSON.parse(r.body) as Json) : null;
 }
 
 /** Keys naming an Organization and its ancestors: logical ids and every identifier value. */
-async function organizationKeys(reader: StoreReader, ref: unknown, out: Set<string>): Promise<void> {
+async function organizationKeys(reader: StoreReader, ref: unknown, out: Set<string>, raws?: RawReads): Promise<void> {
   let target = parseReference((ref as Json | undefined)?.reference);
   for (let depth = 0; target && target.type === 'Organization' && depth <= MAX_PARENTS; depth++) {
     if (out.has(`Organization/${target.id}`)) return;
     out.add(`Organization/${target.id}`);
     out.add(target.id);
-    const org = await raw(reader, 'Organization', target.id);
+    const org = await raw(reader, 'Organization', target.id, raws);
     if (!org) return;
     for (const i of (org.identifier ?? []) as Json[]) if (typeof i?.value === 'string') out.add(i.value);
     target = parseReference(org.partOf?.reference);
@@ -30,15 +33,15 @@ async function organizationKeys(reader: StoreReader, ref: unknown, out: Set<stri
 }
 
 /** Keys (ids and identifier values) of the establishments a Location or HealthcareService belongs to. */
-export async function establishmentKeys(reader: StoreReader, type: string, id: string, resource: Json | null): Promise<Set<string>> {
+export async function establishmentKeys(reader: StoreReader, type: string, id: string, resource: Json | null, raws?: RawReads): Promise<Set<string>> {
   const out = new Set<string>();
   if (!resource) return out;
-  if (type === 'HealthcareService') await organizationKeys(reader, resource.providedBy, out);
+  if (type === 'HealthcareService') await organizationKeys(reader, resource.providedBy, out, raws);
   if (type === 'Location') {
-    await organizationKeys(reader, resource.managingOrganization, out);
+    await organizationKeys(reader, resource.managingOrganization, out, raws);
     for (const r of await reader.referrers('Location', id, ['location'])) {
       if (r.type !== 'HealthcareService') continue;
-      await organizationKeys(reader, (await raw(reader, 'HealthcareService', r.id))?.providedBy, out);
+      await organizationKeys(reader, (await raw(reader, 'HealthcareService', r.id, raws))?.providedBy, out, raws);
     }
   }
   return out;
@@ -46,9 +49,9 @@ export async function establishmentKeys(reader: StoreReader, type: string, id: s
 
 /** 403 unless the resource belongs to one of the EGs the (non-operator) caller is registered for.
  * `known`: its establishment keys, when the caller has just computed them in the same transaction. */
-export async function assertEstablishment(reader: StoreReader, caller: Caller, type: string, id: string, resource: Json | null, known?: Set<string>): Promise<void> {
+export async function assertEstablishment(reader: StoreReader, caller: Caller, type: string, id: string, resource: Json | null, known?: Set<string>, raws?: RawReads): Promise<void> {
   if (caller.operator) return;
-  const keys = known ?? (await establishmentKeys(reader, type, id, resource));
+  const keys = known ?? (await establishmentKeys(reader, type, id, resource, raws));
   if (!caller.egs.some((eg) => keys.has(eg))) {
     throw new FhirError(403, 'forbidden', `This client is not registered to write for the establishment of ${type}/${id}`);
   }
@@ -61,6 +64,8 @@ export interface NationalMatch {
   resource: Json;
   /** Its establishment keys (establishmentKeys). */
   keys: Set<string>;
+  /** What was read to find them. */
+  raws: RawReads;
 }
 
 /**
@@ -68,7 +73,7 @@ export interface NationalMatch {
  * the idExterneSynchro as an identifier value and belonging to an establishment with that identifier.
  * 404 (expression Location) when none, 412 multiple-matches when several.
  */
-export async function resolveNationalLocation(reader: StoreReader, identifier: string): Promise<NationalMatch> {
+export async function resolveNationalLocation(reader: StoreReader, identifier: string, raws: RawReads): Promise<NationalMatch> {
   const slash = identifier.indexOf('/');
   const eg = slash > 0 ? identifier.slice(0, slash) : '';
   const external = slash > 0 ? identifier.slice(slash + 1) : identifier;
@@ -82,8 +87,8 @@ export async function resolveNationalLocation(reader: StoreReader, identifier: s
     const stored = await reader.readResource('Location', id);
     const loc = stored?.body ? (JSON.parse(stored.body) as Json) : null;
     if (!stored || !loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;
-    const keys = await establishmentKeys(reader, 'Location', id, loc);
-    if (keys.has(eg)) matches.push({ id, stored, resource: loc, keys });
+    const keys = await establishmentKeys(reader, 'Location', id, loc, raws);
+    if (keys.has(eg)) matches.push({ id, stored, resource: loc, keys, raws });
   }
   if (matches.length === 0) throw new FhirError(404, 'not-found', `No Location has the identifier '${identifier}' (idNatStruct/idExterneSynchro)`, ['Location']);
   if (matches.length > 1) throw new FhirError(412, 'multiple-matches', `The Location identifier '${identifier}' is not unique: ${matches.length} matches`, ['Location']);

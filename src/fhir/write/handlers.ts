@@ -19,6 +19,7 @@ import { assertEstablishment, resolveNationalLocation, type NationalMatch } from
 import { applyFhirPathPatch, parseFhirPathPatch } from './fhirpath-patch.js';
 import { assertHolds, assertToolMayChange, changedElements } from './guard.js';
 import { applyJsonPatch } from './json-patch.js';
+import { RawReads } from './raw-reads.js';
 import { assertFocusVisible, checkTaskChange, keepReporter, maySeeTask, ownTasksParam, prepareNewTask } from './task.js';
 
 export type PatchFormat = 'json-patch' | 'fhirpath-patch';
@@ -44,7 +45,7 @@ function patcher(type: string, body: unknown, format: PatchFormat): (current: Js
 
 /** What a tool (not the operator) may change, checked on the whole change before it is stored.
  * `keys`: the establishment keys of the resource, when already known in this transaction. */
-async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id: string, before: Json, after: Json, keys?: Set<string>): Promise<void> {
+async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id: string, before: Json, after: Json, raws: RawReads, keys?: Set<string>): Promise<void> {
   const caller = ctx.caller;
   const changes = changedElements(before, after);
   if (changes.length === 0) return;
@@ -56,7 +57,7 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
     return;
   }
   assertToolMayChange(caller, type, changes);
-  await assertEstablishment(tx, caller, type, id, before, keys);
+  await assertEstablishment(tx, caller, type, id, before, keys, raws);
   if (type === 'HealthcareService') {
     // every newly linked Location must exist for the caller and belong to one of its EGs too
     const had = new Set(((before.location ?? []) as Json[]).map((l) => l?.reference));
@@ -86,8 +87,8 @@ function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, f
   const now = ctx.now ?? Date.now;
   return {
     type, id, interaction: 'patch', ifMatch, mayCreate: false,
-    ...(national ? { known: { stored: national.stored, current: national.resource } } : {}),
-    async build(tx, current) {
+    ...(national ? { known: { stored: national.stored, current: national.resource }, raws: national.raws } : {}),
+    async build(tx, current, raws) {
       await assertVisible(tx, ctx, type, id, current);
       if (!ctx.caller.operator && !['Location', 'HealthcareService', 'Task'].includes(type)) {
         throw new FhirError(403, 'forbidden', `This client's write profiles may not change a ${type}`);
@@ -95,7 +96,7 @@ function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, f
       if (!ctx.caller.operator && type === 'Task') assertHolds(ctx.caller, 'B');
       if (!ctx.caller.operator && type !== 'Task') assertHolds(ctx.caller, 'A');
       let after = apply(current!);
-      if (!ctx.caller.operator) await guardToolChange(tx, ctx, type, id, current!, after, national?.keys);
+      if (!ctx.caller.operator) await guardToolChange(tx, ctx, type, id, current!, after, raws, national?.keys);
       if (type === 'Location') checkIndicators(current, after);
       if (type === 'Task') after = ctx.caller.operator ? keepReporter(current, after, ctx.caller) : checkTaskChange(current!, after, ctx.caller, now());
       return after;
@@ -129,7 +130,7 @@ export async function conditionalPatch(ctx: WriteContext, type: string, params: 
   const response = await runnerOf(ctx)(async (tx) => {
     let match: NationalMatch | undefined;
     if (national) {
-      match = await resolveNationalLocation(tx, criteria[0][1]);
+      match = await resolveNationalLocation(tx, criteria[0][1], new RawReads());
       id = match.id;
     } else {
       const ids = await conditionalTarget(tx, type, criteria);

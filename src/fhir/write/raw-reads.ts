@@ -1,0 +1,31 @@
+// The raw resources one change reads while it is checked (its establishments: offers, organizations),
+// parsed once. The ingest session of the same change is then given them as current versions, so that
+// rendering (an offer is also a Location's context) neither reads nor parses them again. Valid only
+// within one transaction and until the change writes; the parsed bodies are shared: never mutate them.
+
+import type { Resource } from '../../policy/types.js';
+import type { StoreReader } from '../../store/contract.js';
+import type { StoredWithRaw } from '../views/session.js';
+
+type Json = Record<string, any>;
+
+export class RawReads {
+  private readonly read = new Map<string, StoredWithRaw | null>();
+
+  /** The current raw resource (null when absent or deleted), read and parsed at most once. */
+  async get(reader: StoreReader, type: string, id: string): Promise<Json | null> {
+    const key = `${type}/${id}`;
+    let found = this.read.get(key);
+    if (found === undefined) {
+      const stored = await reader.readResource(type, id);
+      found = stored ? { ...stored, ...(stored.body ? { raw: JSON.parse(stored.body) as Resource } : {}) } : null;
+      this.read.set(key, found);
+    }
+    return (found?.raw as Json | undefined) ?? null;
+  }
+
+  /** Every stored resource read, with its parsed body. */
+  entries(): StoredWithRaw[] {
+    return [...this.read.values()].filter((s): s is StoredWithRaw => s !== null);
+  }
+}
