@@ -14,7 +14,7 @@ import { TokenService } from './auth/tokens.js';
 import { CallerResolver } from './auth/caller.js';
 import { verifySecret } from './auth/secrets.js';
 import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
-import { auditRecord, type AuditAction } from '../fhir/audit/event.js';
+import { auditRecord, type AuditAction, type AuditFacts } from '../fhir/audit/event.js';
 import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
 import {
   conditionalPatch, conditionalUpdate, createResource, deleteResource, establishmentKeys, guardSearchParams,
@@ -162,7 +162,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const f = req.audit?.facts;
     try {
       if (f?.interaction && !req.audit.audited) {
-        auditLog.record(auditRecord({ ...f, entities: f.entities ?? [], status: reply.statusCode, at: Date.now() } as Parameters<typeof auditRecord>[0]));
+        // the facts are this request's own: completed in place rather than copied
+        const done = f as AuditFacts;
+        done.entities ??= [];
+        done.status = reply.statusCode;
+        done.at = Date.now();
+        auditLog.record(auditRecord(done));
       }
     } catch (e) {
       return done(e as Error);

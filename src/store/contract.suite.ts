@@ -604,6 +604,15 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await recorded({ beforeSeq: all[1].seq })).toEqual([2000, 1000]);
       });
 
+      it('stores a body given as a JSON value as its JSON text, in and out of transactions', async () => {
+        const body = { i: 'read', q: 'name="x"&a=\u00e9', e: [['Location', 'l1']], s: 200 };
+        await store.transaction(async (tx) => tx.appendAudit([{ ...event(1, 'a', 'R', 'read', 0, []), body }]));
+        await (store.appendAudit?.([{ ...event(2, 'b', 'R', 'read', 0, []), body }]) ??
+          store.transaction(async (tx) => tx.appendAudit([{ ...event(2, 'b', 'R', 'read', 0, []), body }])));
+        const rows = await store.searchAudit({ count: 10 });
+        expect(rows.map((r) => JSON.parse(r.body))).toEqual([body, body]);
+      });
+
       it('a rolled back transaction leaves no audit event', async () => {
         await expect(store.transaction(async (tx) => {
           await tx.appendAudit([event(1000, 'tool-a', 'C', 'create', 0, [])]);

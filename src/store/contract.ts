@@ -97,8 +97,9 @@ export interface AuditRecord {
   outcome: number;
   /** The resources the event is about (id null for a type-level interaction). */
   entities: { type: string; id: string | null }[];
-  /** The event as JSON text, in the fhir layer's format (the store assigns the sequence number). */
-  body: string;
+  /** The event in the fhir layer's format (the store assigns the sequence number): JSON text, or a
+   * JSON value that the store serialises (with the rest of its batch: cheaper than one by one). */
+  body: string | Record<string, unknown>;
 }
 
 /** Audit events, newest first. Every criterion is optional and ANDed. */

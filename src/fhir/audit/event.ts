@@ -1,6 +1,6 @@
 // What happened, as a FHIR R4 AuditEvent: who (client, its finalité CU code, the end user's Ror-* headers),
 // with which effective profile (read profile, write profile), what (REST interaction, action), on which
-// resources, and the outcome. Built once per request, stored as JSON text.
+// resources, and the outcome. Built once per request, stored as JSON text (serialised with its batch).
 
 import type { AuditRecord } from '../../store/contract.js';
 import type { Caller } from '../rest/types.js';
@@ -71,8 +71,8 @@ export function auditEvent(f: AuditFacts): Record<string, unknown> {
 }
 
 /** Stored form of an event: its facts, compact (the AuditEvent is rendered when the trail is read, so
- * the request path only pays a small JSON.stringify). */
-interface StoredFacts {
+ * the request path only builds this small object; the store serialises a whole batch at once). */
+type StoredFacts = {
   c?: [string, string, number, boolean, string?, string?];
   i: string;
   a: AuditAction;
@@ -81,24 +81,26 @@ interface StoredFacts {
   s: number;
   w?: string;
   t: number;
-}
+};
 
+/** The stored record of an event. Called for every request: plain assignments, no spreads. */
 export function auditRecord(f: AuditFacts): AuditRecord {
   const c = f.caller;
-  const stored: StoredFacts = {
-    ...(c ? { c: [c.clientId, c.cu, c.profile, c.operator, c.userProfileCode, c.userRoleCode] as StoredFacts['c'] } : {}),
-    i: f.interaction, a: f.action, e: f.entities.map((x) => [x.type, x.id]), s: f.status, t: f.at,
-    ...(f.query !== undefined ? { q: f.query } : {}),
-    ...(f.writeProfile ? { w: f.writeProfile } : {}),
-  };
+  const entities = f.entities;
+  const e: [string, string | null][] = new Array(entities.length);
+  for (let k = 0; k < entities.length; k++) e[k] = [entities[k].type, entities[k].id];
+  const stored: StoredFacts = { i: f.interaction, a: f.action, e, s: f.status, t: f.at };
+  if (c) stored.c = [c.clientId, c.cu, c.profile, c.operator, c.userProfileCode, c.userRoleCode];
+  if (f.query !== undefined) stored.q = f.query;
+  if (f.writeProfile) stored.w = f.writeProfile;
   return {
     recorded: f.at,
     clientId: c?.clientId ?? null,
     action: f.action,
     interaction: f.interaction,
     outcome: outcomeOf(f.status),
-    entities: f.entities,
-    body: JSON.stringify(stored),
+    entities,
+    body: stored,
   };
 }
 

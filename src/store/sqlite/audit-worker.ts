@@ -7,7 +7,7 @@ import { SqliteConnection } from './connection.js';
 import { appendAuditBatch } from './audit.js';
 
 /** A batch to append, or the order to close the connection and stop once the batches before it are done. */
-export type AuditBatchMessage = { seq: number; json: string } | { close: true };
+export type AuditBatchMessage = { seq: number; json: Uint8Array } | { close: true };
 export type AuditBatchReply = { seq: number } | { seq: number; error: string };
 
 const { path, busyTimeoutMs, walAutocheckpointPages } = workerData as { path: string; busyTimeoutMs: number; walAutocheckpointPages: number };
@@ -17,11 +17,13 @@ db.pragma('synchronous = FULL');
 db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 const conn = new SqliteConnection(db);
 
-async function append(m: { seq: number; json: string }): Promise<void> {
+const decoder = new TextDecoder();
+
+async function append(m: { seq: number; json: Uint8Array }): Promise<void> {
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      await appendAuditBatch(conn, m.json);
+      await appendAuditBatch(conn, decoder.decode(m.json));
       db.exec('COMMIT');
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');

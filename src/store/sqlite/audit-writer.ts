@@ -8,6 +8,8 @@ import { auditBatchJson } from './audit.js';
 import { startWorker } from './source-worker.js';
 import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
 
+const encoder = new TextEncoder();
+
 export class AuditWriter {
   private worker: Worker | null = null;
   private seq = 0;
@@ -43,7 +45,9 @@ export class AuditWriter {
     const seq = ++this.seq;
     const done = new Promise<void>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, json: auditBatchJson(records) } satisfies AuditBatchMessage);
+      // as bytes moved to the thread, not a string copied there
+      const json = encoder.encode(auditBatchJson(records));
+      worker.postMessage({ seq, json } satisfies AuditBatchMessage, [json.buffer]);
     });
     this.inflight.add(done);
     worker.ref(); // a batch in flight keeps the process alive; an idle writer does not
