@@ -22,12 +22,21 @@ export interface Deletion {
   delete: { type: string; id: string };
 }
 
+/** A resource already in its stored form (rawContent text), as the import's reader thread prepares it. */
+export interface PreparedResource {
+  type: string;
+  id: string;
+  content: string;
+}
+
+export type IngestItem = Resource | Deletion | PreparedResource;
+
 /**
  * One all-or-nothing ingestion inside a store transaction. Call add() with batches in any order
  * (references may point forward), then finish(). Re-adding identical content changes nothing.
  */
 export interface IngestSession {
-  add(resources: (Resource | Deletion)[]): Promise<void>;
+  add(resources: IngestItem[]): Promise<void>;
   finish(): Promise<IngestStats>;
   /** After finish(): the view of `profile` this session wrote for a resource, when it wrote one (called
    * for the resource named by `watch` only). */
@@ -46,10 +55,16 @@ export interface IngestOptions {
   renderWorker?: RenderWorker;
 }
 
-const isDeletion = (x: Resource | Deletion): x is Deletion => {
+const isDeletion = (x: IngestItem): x is Deletion => {
   const d = (x as Deletion).delete;
   return typeof d === 'object' && d !== null && typeof d.type === 'string';
 };
+
+const isPrepared = (x: IngestItem): x is PreparedResource => typeof (x as PreparedResource).content === 'string' && !('resourceType' in x);
+
+/** Type, id and stored text of a resource or prepared resource. */
+const stored = (x: Resource | PreparedResource): PreparedResource =>
+  isPrepared(x) ? x : { type: x.resourceType, id: x.id ?? '', content: storedBody(x) };
 
 /**
  * A long ingestion (a 1 GB file is one all-or-nothing transaction) renders what it has every this many
@@ -79,7 +94,7 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
   return {
     async add(batch) {
       const at = now();
-      await nb.prefetch(batch.map((item) => (isDeletion(item) ? item.delete : { type: (item as Resource).resourceType, id: (item as Resource).id ?? '' })));
+      await nb.prefetch(batch.map((item) => (isDeletion(item) ? item.delete : isPrepared(item) ? item : { type: item.resourceType, id: item.id ?? '' })));
       for (const item of batch) {
         if (isDeletion(item)) {
           const { type, id } = item.delete;
@@ -91,12 +106,11 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
           stats.deleted++;
           continue;
         }
-        const resource = item as Resource;
-        if (!isStoredType(resource.resourceType)) throw badRequest(`Resource type ${resource.resourceType} is not stored by this directory`);
-        if (!resource.id) throw badRequest(`A ${resource.resourceType} has no id`);
-        const key = `${resource.resourceType}/${resource.id}`;
-        const current = await nb.current(resource.resourceType, resource.id);
-        const content = storedBody(resource);
+        const { type, id, content } = stored(item);
+        if (!isStoredType(type)) throw badRequest(`Resource type ${type} is not stored by this directory`);
+        if (!id) throw badRequest(`A ${type} has no id`);
+        const key = `${type}/${id}`;
+        const current = await nb.current(type, id);
         // stored bodies are written in rawContent form: equal text, equal content (else compare contents)
         if (current.raw && (current.body === content || rawContent(current.raw) === content)) {
           stats.unchanged++;
@@ -111,7 +125,7 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
         }
         const version = (current.version ?? 0) + 1;
         // written together with its views by finish(): one write per resource instead of two
-        await nb.put({ type: resource.resourceType, id: resource.id, version, lastUpdated: at, body: content }, current.version === null, true);
+        await nb.put({ type, id, version, lastUpdated: at, body: content }, current.version === null, true);
         touched.add(key);
       }
       if (touched.size >= (options.renderEvery ?? RENDER_EVERY)) {

@@ -1,20 +1,10 @@
 // A worker thread that renders resources for a long ingestion (loadFile), so that rendering (policy,
 // serialisation, hashes, index extraction) overlaps with the main thread's reads and writes of the store.
 // Batches are answered in the order they were sent.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import type { RenderOutcome } from './render.js';
 import type { RenderJob, RenderReply } from './render-job.js';
-
-/** Under the TypeScript sources (tests, tsx), the worker's module is TypeScript too: tsx's loader loads it. */
-function sourceWorker(): Worker {
-  // tsx's ESM API by path: an eval'd worker resolves bare names from the working directory
-  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const worker = new URL('./render-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); })`, { eval: true });
-}
 
 export class RenderWorker {
   private readonly worker: Worker;
@@ -24,7 +14,7 @@ export class RenderWorker {
   private closed = false;
 
   constructor() {
-    this.worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./render-worker.js', import.meta.url));
+    this.worker = startWorker(import.meta.url, 'render-worker');
     this.worker.on('message', (reply: RenderReply) => {
       const waiter = this.waiting.get(reply.seq);
       if (!waiter) return;
