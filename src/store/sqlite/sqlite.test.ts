@@ -101,6 +101,34 @@ describe('read path shortcuts', () => {
     await store.close();
   });
 
+  it('served bytes follow every change of a view, whatever was served before (body cache)', async () => {
+    const file = join(dir, `cache-${++n}.sqlite`);
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const write = (name: string, profiles = [0, 1, 2, 3, 4, 5]) => {
+      const c = change({ type: 'Organization', id: 'a', profiles });
+      c.views = c.views.map((v) => (v.body === null ? v : { ...v, body: JSON.stringify({ resourceType: 'Organization', id: 'a', name: `${name} p${v.profile}` }) }));
+      return store.transaction(async (tx) => tx.write(c));
+    };
+    const served = async (profile: number) => [
+      (await store.readViewAsBytes!('Organization', 'a', profile))?.bytes?.toString() ?? null,
+      (await store.readViewBytes!('Organization', ['a'], profile))[0]?.bytes.toString() ?? null,
+    ];
+    await write('first');
+    expect(await served(1)).toEqual([`{"resourceType":"Organization","id":"a","name":"first p1"}`, `{"resourceType":"Organization","id":"a","name":"first p1"}`]);
+    await write('second', [1]); // profile 0 loses the view, profile 1 gets new bytes
+    expect(await served(1)).toEqual([`{"resourceType":"Organization","id":"a","name":"second p1"}`, `{"resourceType":"Organization","id":"a","name":"second p1"}`]);
+    expect(await served(0)).toEqual([null, null]);
+    // a write by another connection (another process) is seen as well
+    const other = await openSqliteStore(file);
+    const c = change({ type: 'Organization', id: 'a', profiles: [1] });
+    c.views = c.views.map((v) => (v.body === null ? v : { ...v, body: '{"resourceType":"Organization","id":"a","name":"third"}' }));
+    await other.transaction(async (tx) => tx.write(c));
+    await other.close();
+    expect(await served(1)).toEqual(['{"resourceType":"Organization","id":"a","name":"third"}', '{"resourceType":"Organization","id":"a","name":"third"}']);
+    await store.close();
+  });
+
   it('a filtered search carries its total on its rows, and still counts on a page past the end or of size 0', async () => {
     const store = await openSqliteStore(join(dir, `total-${++n}.sqlite`));
     await store.migrate();

@@ -9,12 +9,11 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store, StoreTx } from '../contract.js';
-import type { SearchQuery, SearchResult } from '../query.js';
-import type { CompiledSearch } from '../sql/compile-search.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
 import { WriteQueue } from '../sql/write-queue.js';
-import { delegateReads, searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/reader.js';
+import { delegateReads } from '../sql/reader.js';
+import { SnapshotReader } from './snapshot-reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { appendAuditJson } from './audit.js';
@@ -34,26 +33,8 @@ export interface SqliteStoreOptions {
   /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default 10000 (~40 MiB): fewer, larger
    * checkpoints write each hot index page once instead of once per small checkpoint. */
   walAutocheckpointPages?: number;
-}
-
-/** Reads of the read-only connection: a search's rows and total come from one snapshot. */
-class SnapshotReader extends SqlReader {
-  private readonly snapshot: (compiled: CompiledSearch, query: SearchQuery) => SearchResult;
-
-  constructor(conn: SqliteConnection, params: ParamCatalog) {
-    super(conn, sqliteDialect, params, false);
-    this.snapshot = conn.db.transaction((compiled: CompiledSearch, query: SearchQuery) => {
-      const page = compiled.selectWithTotal ?? compiled.select;
-      const rows = conn.allSync<SearchRow>(page.text, page.args);
-      const carried = windowTotal(compiled, rows);
-      const total = compiled.total && !carried ? conn.getSync<{ n: number }>(compiled.total.text, compiled.total.args) : carried;
-      return searchResult(compiled, query, rows, total);
-    });
-  }
-
-  protected override async runSearch(compiled: CompiledSearch, query: SearchQuery): Promise<SearchResult> {
-    return this.snapshot(compiled, query);
-  }
+  /** Memory for the most recently served view bodies, MiB (default 64; 0: none). */
+  bodyCacheMiB?: number;
 }
 
 function configure(db: Database.Database, opts: SqliteStoreOptions): void {
@@ -86,7 +67,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const params = new ParamCatalog();
   const writeConn = new SqliteConnection(writeDb);
   const readConn = new SqliteConnection(readDb);
-  const reader = new SnapshotReader(readConn, params);
+  const reader = new SnapshotReader(readConn, params, Math.max(0, opts.bodyCacheMiB ?? 64) * 1024 * 1024);
   const audit = new SqlAudit(sqliteDialect);
   const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages });
   const writes = new WriteQueue();
