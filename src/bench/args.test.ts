@@ -23,6 +23,10 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs([]).only).toBeUndefined();
   });
 
+  it('--only reads measures the reads by id and the audit cost alone', () => {
+    expect(parseBenchArgs(['--only', 'reads', '--db', 'x.db'])).toMatchObject({ only: 'reads', db: 'x.db' });
+  });
+
   it('--only capacity measures the capacity PATCH load alone, on a prepared database if given, with N workers', () => {
     expect(parseBenchArgs(['--only', 'capacity', '--db', 'x.db', '--workers', '2'])).toMatchObject({ only: 'capacity', db: 'x.db', workers: 2 });
     expect(parseBenchArgs([]).workers).toBe(1);

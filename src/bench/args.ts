@@ -5,8 +5,9 @@ export type BenchStore = 'sqlite' | 'postgres' | 'both';
 
 export interface BenchOptions {
   /** Measure only this phase (`import`: the import rate, no servers, no database generated; `capacity`:
-   * the capacity PATCH load with its reads beside, no import, no NDJSON generated). */
-  only?: 'import' | 'capacity';
+   * the capacity PATCH load with its reads beside, no import, no NDJSON generated; `reads`: the reads by
+   * id and the audit's cost on reads, no import). */
+  only?: 'import' | 'capacity' | 'reads';
   /** Server processes (`serve --workers`). */
   workers: number;
   /** A prepared SQLite database to serve instead of the cached dataset (HTTP figures only). */
@@ -36,6 +37,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --db FILE                       serve this prepared SQLite database (e.g. a national import) instead of
                                   the cached dataset: HTTP figures only, no import figure
   --only import            only the import rate (no servers): about a minute on région
+  --only reads             only the reads by id (every profile) and the audit's cost on reads
   --only capacity          only the capacity PATCH load (national and by id) with reads beside it;
                            combine with --db to serve a prepared database
   --workers N              server processes (serve --workers N, default 1)
@@ -70,7 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (!SCALES.includes(scale as BenchScale)) throw new Error(`--scale must be one of ${SCALES.join(', ')}`);
   const store = (given.store as string | undefined) ?? 'sqlite';
   if (!STORES.includes(store as BenchStore)) throw new Error(`--store must be one of ${STORES.join(', ')}`);
-  if (given.only !== undefined && given.only !== 'import' && given.only !== 'capacity') throw new Error('--only must be import or capacity');
+  if (given.only !== undefined && !['import', 'capacity', 'reads'].includes(String(given.only))) throw new Error('--only must be import, capacity or reads');
   if (given.only === 'import' && given.db !== undefined) throw new Error('--only import measures a fresh import: it cannot be given --db');
   const workers = given.workers === undefined ? 1 : Number(given.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('--workers must be an integer in [1, 64]');

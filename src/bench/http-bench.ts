@@ -127,6 +127,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
         makeRecord({ name: `read by id (${READ_CONNECTIONS} conn)`, value: r.ror.rps, unit: 'req/s', baseline: r.bare.rps, dataset, profile: p, target: { on: 'ratio', op: '>=', bound: 0.5, text: 'ratio ≥ 0.5' } }),
       );
     }
+    records.push(await auditCost(ctx, ror, readPaths[1], auth[1]));
     records.push(
       makeRecord({
         name: 'view cost: read p0 / read p1',
@@ -140,7 +141,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
     );
 
     // The typical searches, per profile, 1 and 16 connections.
-    for (const s of searches) {
+    for (const s of opts.only === 'reads' ? [] : searches) {
       const meanAt1 = new Map<number, number>();
       for (const connections of SEARCH_CONNECTIONS) {
         for (const p of opts.searchProfiles) {
@@ -178,12 +179,35 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
     records.push(makeRecord({ name: 'server RSS at rest', value: mib(rssAtRest), unit: 'MiB', dataset }));
     records.push(makeRecord({ name: 'server RSS under load (peak)', value: mib(rssUnderLoad), unit: 'MiB', baseline: mib(bareUnderLoad), dataset }));
 
-    records.push(...(await capacityFigures(ctx, ror, readPaths[1], values.postalCode, auth[1], readRps[1] ?? null)));
+    if (opts.only !== 'reads') records.push(...(await capacityFigures(ctx, ror, readPaths[1], values.postalCode, auth[1], readRps[1] ?? null)));
     return { records, notes };
   } finally {
     await bare?.stop();
     await ror?.stop();
     rmSync(recordingsFile, { force: true });
+  }
+}
+
+/** The audit's cost on reads (issue: ≤ 10 %): profile 1 reads by id, in alternating rounds, against the
+ * server that audits them and a second server on the same database that does not
+ * (ROR_UNSAFE_NO_READ_AUDIT=1). Ratio = audited req/s / unaudited req/s. */
+async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, paths: string[], authorization: string): Promise<BenchRecord> {
+  const { opts, dataset } = ctx;
+  const name = `audit cost on reads: read by id audited / not audited (${READ_CONNECTIONS} conn)`;
+  if (paths.length === 0) return makeRecord({ name, value: null, unit: 'req/s', dataset, profile: 1, note: 'no readable resource found' });
+  ctx.log('audit cost on reads (a second server that does not audit reads)…');
+  const unaudited = await startRorServer(ctx.db, opts.workers, { ROR_UNSAFE_NO_READ_AUDIT: '1' });
+  try {
+    const rounds: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
+    for (let i = 0; i < Math.max(2, opts.rounds); i++) {
+      rounds.on.push(await runLoad({ url: audited.url, paths, headers: { authorization }, connections: READ_CONNECTIONS, seconds: opts.readSeconds }));
+      rounds.off.push(await runLoad({ url: unaudited.url, paths, headers: { authorization }, connections: READ_CONNECTIONS, seconds: opts.readSeconds }));
+    }
+    const on = mergeLoads(rounds.on);
+    const off = mergeLoads(rounds.off);
+    return makeRecord({ name, value: on.rps, unit: 'req/s', baseline: off.rps, dataset, profile: 1, target: { on: 'ratio', op: '>=', bound: 0.9, text: 'ratio ≥ 0.9 (cost ≤ 10 %)' } });
+  } finally {
+    await unaudited.stop();
   }
 }
 

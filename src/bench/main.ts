@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     finish(report, started);
     return;
   }
-  const ds = await ensureDataset(opts.scale, opts.seed, log, opts.only === 'import', opts.only === 'capacity');
+  const ds = await ensureDataset(opts.scale, opts.seed, log, opts.only === 'import', opts.only === 'capacity' || opts.only === 'reads');
   if (ds.generatedSeconds > 0) report.notes.push(`dataset generated in ${ds.generatedSeconds.toFixed(1)} s (cached for later runs)`);
 
   const stores = opts.store === 'both' ? (['sqlite', 'postgres'] as const) : ([opts.store] as const);
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
         continue;
       }
     }
-    if (opts.only !== 'capacity') report.records.push(...(await importFigures(ds, label, store, opts)));
+    if (opts.only === undefined || opts.only === 'import') report.records.push(...(await importFigures(ds, label, store, opts)));
     if (opts.only === 'import') continue;
     let db = ds.db;
     if (store === 'postgres') {

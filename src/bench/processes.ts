@@ -63,9 +63,9 @@ export function stopChild(child: ChildProcess): Promise<void> {
 
 /** The real server on a database, on a free loopback port (`workers` > 1: `serve --workers`). The logger
  * is off by default in `serve`. */
-export function startRorServer(db: string, workers = 1): Promise<ServerProcess> {
+export function startRorServer(db: string, workers = 1, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const args = [rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
-  return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/);
+  return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/, env);
 }
 
 export function startBaselineServer(recordingsFile: string): Promise<ServerProcess> {

@@ -45,6 +45,9 @@ export interface AppOptions {
   audit?: AuditLogOptions;
   /** Rate limit and timeouts (default: limitsFromEnv()). */
   limits?: ServerLimits;
+  /** Audit reads and refused requests (default true; false only to measure the audit's cost). Writes
+   * are audited inside their transaction whatever this says. */
+  auditReads?: boolean;
 }
 
 declare module 'fastify' {
@@ -91,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   const auditLog = new AuditLog(opts.store, { ...opts.audit, onError: opts.audit?.onError ?? ((e) => app.log.error(e)) });
   const limiter = limits.rate ? new RateLimiter(limits.rate) : null;
+  const auditReads = opts.auditReads ?? true;
   app.decorateRequest('audit', null as unknown as AuditSlot);
   await app.register(formbody);
   app.addContentTypeParser(['application/fhir+json', 'application/json-patch+json'], { parseAs: 'string' }, (_req, body, done) => {
@@ -161,7 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onResponse', (req, reply, done) => {
     const f = req.audit?.facts;
     try {
-      if (f?.interaction && !req.audit.audited) {
+      if (f?.interaction && !req.audit.audited && auditReads) {
         // the facts are this request's own: completed in place rather than copied
         const done = f as AuditFacts;
         done.entities ??= [];

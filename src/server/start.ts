@@ -46,7 +46,11 @@ export function tokenService(opts: Pick<ServeOptions, 'db' | 'tokenKeyFile' | 't
 export async function serve(opts: ServeOptions): Promise<{ url: string; close: () => Promise<void>; store: Store }> {
   const store = await openStore(opts.db);
   await store.migrate();
-  const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion() });
+  // Benchmarks only (the audit's cost on reads is measured against a server that does not audit them):
+  // the policy requires every read to be audited, so the server says loudly that it does not.
+  const auditReads = process.env.ROR_UNSAFE_NO_READ_AUDIT !== '1';
+  if (!auditReads) process.stderr.write('ror: WARNING: ROR_UNSAFE_NO_READ_AUDIT=1: reads and refused requests are NOT audited (benchmarks only)\n');
+  const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion(), auditReads });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const close = async () => {
     await app.close();

@@ -106,3 +106,21 @@ describe('audit', () => {
     expect(out).toContain('search-type (R)');
   });
 });
+
+describe('audit switched off for reads (auditReads: false, the benchmark baseline)', () => {
+  it('records writes in their transaction but no read and no refusal', async () => {
+    const quiet = await startWriteServer(directoryFixture(), { auditReads: false });
+    try {
+      expect((await quiet.call('demo-samu', 'GET', '/fhir/Organization/eg-chu')).status).toBe(200);
+      expect((await quiet.call('demo-samu', 'GET', '/fhir/Organization/unknown')).status).toBe(404);
+      const ok = await quiet.call('beds-chu', 'PATCH', '/fhir/Location?identifier=350000741/SYNC-loc-cardio', capacityPatch({ status: '02', nb: 3 }));
+      expect(ok.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 100)); // several flush intervals (20 ms)
+      const trail = await quiet.call('operator', 'GET', '/fhir/AuditEvent?_count=50');
+      const kinds = (trail.body.entry ?? []).map((e: any) => e.resource.subtype[0].code);
+      expect(kinds).toEqual(['patch']);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
