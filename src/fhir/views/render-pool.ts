@@ -4,7 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads.js';
 import type { RenderOutcome } from './render.js';
-import type { RenderJob, RenderReply } from './render-job.js';
+import { unpackOutcome, type RenderJob, type RenderReply } from './render-job.js';
 
 export class RenderWorker {
   private readonly worker: Worker;
@@ -20,7 +20,7 @@ export class RenderWorker {
       if (!waiter) return;
       this.waiting.delete(reply.seq);
       if ('error' in reply) waiter.reject(new Error(`render worker: ${reply.error}`));
-      else waiter.resolve(reply.outcomes);
+      else waiter.resolve(reply.outcomes.map(unpackOutcome));
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
