@@ -51,6 +51,9 @@ export interface IngestOptions {
   watch?: { type: string; id: string };
   /** Render and forget every this many resources (default RENDER_EVERY). */
   renderEvery?: number;
+  /** The added resources are JSON objects in stored form, never mutated afterwards: the session takes
+   * them as the parsed stored bodies (their text is not parsed again). */
+  keepObjects?: boolean;
   /** Renders on this worker thread while the session reads and writes the store (long ingestions). */
   renderWorker?: RenderWorker;
 }
@@ -125,7 +128,8 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
         }
         const version = (current.version ?? 0) + 1;
         // written together with its views by finish(): one write per resource instead of two
-        await nb.put({ type, id, version, lastUpdated: at, body: content }, current.version === null, true);
+        const raw = options.keepObjects && !isPrepared(item) ? { raw: item } : {};
+        await nb.put({ type, id, version, lastUpdated: at, body: content, ...raw }, current.version === null, true);
         touched.add(key);
       }
       if (touched.size >= (options.renderEvery ?? RENDER_EVERY)) {

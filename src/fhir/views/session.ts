@@ -20,8 +20,9 @@ export interface Known {
 }
 
 const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
-/** A stored resource, with its body already parsed when the caller has it (`raw`, not parsed again). */
-export type StoredWithRaw = StoredResource & { raw?: Resource };
+/** A stored resource, with its body already parsed when the caller has it (`raw`, not parsed again) and
+ * its current view states when the caller has read them (`views`, readViewStates form: not read again). */
+export type StoredWithRaw = StoredResource & { raw?: Resource; views?: StoredView[] };
 const knownOf = (s: StoredWithRaw): Known =>
   ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? (JSON.parse(s.body) as Resource)), body: s.body });
 /** View states without their bodies: the renderer needs only version, hash and existence. */
@@ -65,6 +66,7 @@ export class SessionNeighbourhood implements Neighbourhood {
   remember(stored: StoredWithRaw): void {
     const k = key(stored.type, stored.id);
     if (!this.known.has(k)) this.known.set(k, knownOf(stored));
+    if (stored.views && !this.states.has(k)) this.states.set(k, stored.views.map(light));
   }
 
   /** Reads the current versions of many resources in one go (those not known yet). */
@@ -79,11 +81,12 @@ export class SessionNeighbourhood implements Neighbourhood {
    * Records a new version of a resource. `created`: it had no row before, hence no views. `deferred`: its
    * row is written by its first render (flush() writes it if that never happens).
    */
-  async put(stored: StoredResource, created: boolean, deferred: boolean): Promise<void> {
+  async put(given: StoredWithRaw, created: boolean, deferred: boolean): Promise<void> {
+    const { raw: _raw, views: _views, ...stored } = given;
     const k = key(stored.type, stored.id);
     // a second version within the session: the first one must reach the history first
     await this.flushOne(k);
-    this.known.set(k, knownOf(stored));
+    this.known.set(k, knownOf(given));
     if (created) this.states.set(k, []);
     if (deferred) this.unwritten.set(k, stored);
     else await this.tx.write({ resource: stored, views: [], index: null });

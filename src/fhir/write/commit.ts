@@ -115,8 +115,11 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
   const next = await plan.build(tx, current, raws);
   // nothing was written since these reads: the session takes them as current versions, parsed (`current`
   // is never mutated: patches copy it)
-  const known = [...(stored ? [{ ...stored, ...(current ? { raw: current as Resource } : {}) }] : []), ...raws.entries()];
-  const session = openIngestSession(tx, now, { current: known, watch: { type: plan.type, id: plan.id } });
+  const views = raws.knownViewStates(plan.type, plan.id);
+  const known = [...(stored ? [{ ...stored, ...(current ? { raw: current as Resource } : {}), ...(views ? { views } : {}) }] : []), ...raws.entries()];
+  // the new version is a fresh JSON object (cleaned copy) never mutated afterwards: the session keeps it
+  // as the parsed stored body instead of parsing its text again
+  const session = openIngestSession(tx, now, { current: known, watch: { type: plan.type, id: plan.id }, keepObjects: true });
   if (next === null) {
     if (current) await session.add([{ delete: { type: plan.type, id: plan.id } }]);
   } else {

@@ -74,10 +74,10 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
 }
 
 /** 404 unless the (non-operator) caller can see the resource: its view exists, and a Task is its own. */
-async function assertVisible(tx: StoreTx, ctx: WriteContext, type: string, id: string, current: Json | null): Promise<void> {
+async function assertVisible(tx: StoreTx, ctx: WriteContext, type: string, id: string, current: Json | null, raws: RawReads): Promise<void> {
   if (ctx.caller.operator) return;
-  // the view's state is enough (its body is not read)
-  const visible = current !== null && (await tx.readViewStates(type, id)).some((v) => v.profile === ctx.caller.profile && v.body !== null);
+  // the view's state is enough (its body is not read); the change's rendering reuses the states read
+  const visible = current !== null && (await raws.viewStates(tx, type, id)).some((v) => v.profile === ctx.caller.profile && v.body !== null);
   if (!visible || (type === 'Task' && !maySeeTask(ctx.caller, current))) throw notFound(`${type}/${id} is not known`);
 }
 
@@ -89,7 +89,7 @@ function patchPlan(ctx: WriteContext, type: string, id: string, body: unknown, f
     type, id, interaction: 'patch', ifMatch, mayCreate: false,
     ...(national ? { known: { stored: national.stored, current: national.resource }, raws: national.raws } : {}),
     async build(tx, current, raws) {
-      await assertVisible(tx, ctx, type, id, current);
+      await assertVisible(tx, ctx, type, id, current, raws);
       if (!ctx.caller.operator && !['Location', 'HealthcareService', 'Task'].includes(type)) {
         throw new FhirError(403, 'forbidden', `This client's write profiles may not change a ${type}`);
       }

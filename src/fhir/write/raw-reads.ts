@@ -4,7 +4,7 @@
 // within one transaction and until the change writes; the parsed bodies are shared: never mutate them.
 
 import type { Resource } from '../../policy/types.js';
-import type { StoreReader } from '../../store/contract.js';
+import type { StoredView, StoreReader } from '../../store/contract.js';
 import type { StoredWithRaw } from '../views/session.js';
 
 type Json = Record<string, any>;
@@ -24,8 +24,32 @@ export class RawReads {
     return (found?.raw as Json | undefined) ?? null;
   }
 
-  /** Every stored resource read, with its parsed body. */
+  private readonly states = new Map<string, StoredView[]>();
+
+  /** The current view states of a resource (bodies not read), read at most once. */
+  async viewStates(reader: StoreReader, type: string, id: string): Promise<StoredView[]> {
+    const key = `${type}/${id}`;
+    let found = this.states.get(key);
+    if (!found) {
+      found = await reader.readViewStates(type, id);
+      this.states.set(key, found);
+    }
+    return found;
+  }
+
+  /** The view states read for a resource, if any. */
+  knownViewStates(type: string, id: string): StoredView[] | undefined {
+    return this.states.get(`${type}/${id}`);
+  }
+
+  /** Every stored resource read, with its parsed body (and its view states when they were read). */
   entries(): StoredWithRaw[] {
-    return [...this.read.values()].filter((s): s is StoredWithRaw => s !== null);
+    const out: StoredWithRaw[] = [];
+    for (const s of this.read.values()) {
+      if (!s) continue;
+      const views = this.knownViewStates(s.type, s.id);
+      out.push(views ? { ...s, views } : s);
+    }
+    return out;
   }
 }
