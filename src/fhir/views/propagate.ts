@@ -42,23 +42,24 @@ export async function renderAll(
   for (let r = 0; r < MAX_ROUNDS && round.size > 0; r++) {
     const sortedOrder = await renderOrder(nb, round);
     const position = new Map(sortedOrder.map((k, i) => [k, i]));
-    const narrowed: { key: string; mask: number }[] = [];
+    const moved: { key: string; mask: number; seen: number }[] = [];
     const results = await renderRound(nb, sortedOrder, now, worker);
     for (const k of sortedOrder) {
       const result = results.get(k) ?? null;
       rendered++;
-      // referrers already reflect the existence they saw: only a change can make them stale
-      if (result !== null && result.existence !== ALL_PROFILES && result.existence !== result.seen) narrowed.push({ key: k, mask: result.existence });
+      // referrers already reflect the existence they saw: only a change (narrower or wider) makes them stale
+      if (result !== null && result.existence !== result.seen) moved.push({ key: k, mask: result.existence, seen: result.seen });
     }
     const next = new Set<string>();
-    for (const { key: k, mask } of narrowed) {
+    for (const { key: k, mask, seen } of moved) {
       const [type, id] = split(k);
       for (const ref of await tx.referrers(type, id)) {
         const rk = key(ref.type, ref.id);
         // A referrer rendered after the target already saw the target's existence.
         if (round.has(rk) && (position.get(rk) ?? -1) > (position.get(k) ?? -1)) continue;
         const existence = await nb.existence(ref.type, ref.id);
-        if (existence !== null && (existence & ~mask) !== 0) next.add(rk);
+        // only a referrer existing for a profile whose view of the target changed can be stale
+        if (existence !== null && (existence & (mask ^ seen)) !== 0) next.add(rk);
       }
     }
     if (process.env.ROR_DEBUG_RENDER) console.error(`render round ${r}: ${sortedOrder.length} rendered, next ${next.size}`);
