@@ -2,7 +2,7 @@
 // Two adapters implement it (sqlite/ embedded, postgres/); one contract suite (contract.suite.ts) runs
 // against both. All ids are FHIR logical ids; all instants are epoch milliseconds.
 
-import type { IndexEntry, SearchQuery, SearchResult } from './query.js';
+import type { IndexEntry, IndexKind, SearchQuery, SearchResult } from './query.js';
 
 /** The stored (full, unredacted) resource: what the operator sees; profile 1's view derives from it. */
 export interface StoredResource {
@@ -42,6 +42,9 @@ export interface ResourceWrite {
   views: StoredView[];
   /** The complete set of index rows of the resource (replaces the previous set). Null: unchanged. */
   index: IndexEntry[] | null;
+  /** With it, `index` is the complete set of rows of these parameters only (it replaces their previous
+   * rows); the rows of every other parameter are kept. The resource must exist. */
+  indexScope?: { param: string; kind: IndexKind }[];
   /** True: `resource` is already stored exactly as given (current version and its history), so only the
    * views and the index are written; the resource must exist. Saves rewriting its row and body when a
    * resource is re-rendered because a neighbour changed. Default false. */

@@ -4,6 +4,7 @@
 
 import type { IndexEntry, IndexKind } from '../../store/query.js';
 import { communeCentroid } from './communes.js';
+import { expressionReads, readsAny, type ElementRef, type Reads } from './reads.js';
 import { indexKindOf, searchParamsOf, type SearchParamDef } from './registry.js';
 import { compileEvaluator, compileFhirpath, type Evaluator, type TypedValue } from './typed-values.js';
 import { toEntries } from './values.js';
@@ -18,7 +19,12 @@ export interface ParamExtractor {
   fast: boolean;
   /** Turns the evaluated values into entries (default: values.ts by kind). */
   emit: (values: TypedValue[], out: IndexEntry[]) => void;
+  /** The elements of the resource its rows depend on (expression and emitter). */
+  reads: Reads;
 }
+
+/** Elements an emitter reads beyond its parameter's expression. */
+const EMITTER_READS: Record<string, ElementRef[]> = { 'near-insee-code': [{ key: 'position' }] };
 
 function defaultEmit(kind: IndexKind, code: string) {
   return (values: TypedValue[], out: IndexEntry[]) => { for (const v of values) toEntries(kind, code, v, out); };
@@ -68,7 +74,10 @@ function buildExtractors(type: string, useFhirpathOnly: boolean): TypeExtractors
     const compiled = useFhirpathOnly ? { evaluate: compileFhirpath(def.expression), fast: false }
       : hand ? { evaluate: hand, fast: true } : compileEvaluator(def.expression, type);
     const emit: Emit = def.code === 'near-insee-code' ? nearInseeEmit(def.code) : defaultEmit(kind, def.code);
-    list.push({ def, kind, evaluate: compiled.evaluate, fast: compiled.fast, emit });
+    // a hand-compiled accessor may read more than its expression says
+    const fromExpression = hand !== undefined ? 'all' : expressionReads(type, def.expression);
+    const reads: Reads = fromExpression === 'all' ? 'all' : [...fromExpression, ...(EMITTER_READS[def.code] ?? [])];
+    list.push({ def, kind, evaluate: compiled.evaluate, fast: compiled.fast, emit, reads });
   }
   return { list };
 }
@@ -96,9 +105,10 @@ function entryKey(e: IndexEntry): string {
   }
 }
 
-function run(resource: Record<string, unknown>, extractors: TypeExtractors): IndexEntry[] {
+function run(resource: Record<string, unknown>, extractors: TypeExtractors, only?: ReadonlySet<string>): IndexEntry[] {
   const raw: IndexEntry[] = [];
   for (const x of extractors.list) {
+    if (only && !only.has(x.def.code)) continue;
     let values: TypedValue[];
     try {
       values = x.evaluate(resource);
@@ -116,12 +126,18 @@ function run(resource: Record<string, unknown>, extractors: TypeExtractors): Ind
   return out;
 }
 
-/** The search index rows of one resource (or one profile view of it), masks 0. */
-export function extractIndex(resource: { resourceType: string } & object): IndexEntry[] {
+/** The search index rows of one resource (or one profile view of it), masks 0; `only`: the rows of
+ * these parameters only. */
+export function extractIndex(resource: { resourceType: string } & object, only?: ReadonlySet<string>): IndexEntry[] {
   const type = resource.resourceType;
   let e = cache.get(type);
   if (!e) { extractorsOf(type); e = cache.get(type)!; }
-  return run(resource as Record<string, unknown>, e);
+  return run(resource as Record<string, unknown>, e, only);
+}
+
+/** The indexed parameters of `type` whose rows can change when only these elements change. */
+export function paramsReading(type: string, changed: readonly ElementRef[]): { param: string; kind: IndexKind }[] {
+  return extractorsOf(type).filter((x) => readsAny(x.reads, changed)).map((x) => ({ param: x.def.code, kind: x.kind }));
 }
 
 /** Same as extractIndex, evaluating every expression with fhirpath.js (reference; slow). */

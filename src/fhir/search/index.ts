@@ -1,5 +1,6 @@
 // Public API of FHIR search: parameter registry, index extraction, search parsing.
-export { extractIndex, extractIndexReference, extractorsOf, type ParamExtractor } from './extract.js';
+export { extractIndex, extractIndexReference, extractorsOf, paramsReading, type ParamExtractor } from './extract.js';
+export type { ElementRef } from './reads.js';
 export {
   parseSearch, DEFAULT_COUNT, MAX_COUNT, HIERARCHY_DEPTH,
   type ParsedSearch, type IncludeSpec, type ParseOptions, type SummaryMode, type TotalMode,

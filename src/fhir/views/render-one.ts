@@ -19,13 +19,15 @@ export async function renderOne(nb: SessionNeighbourhood, type: string, id: stri
   const current = await nb.viewStates(type, id);
   const seen = (await nb.existence(type, id)) ?? ALL_PROFILES;
   if (stored.deleted) {
+    nb.noteRendered(type, id, true);
     const gone = current.filter((v) => v.body !== null).map((v) => ({ profile: v.profile, version: v.version + 1, lastUpdated: now, hash: 'absent', body: null }));
     if (gone.length) await nb.writeRender(type, id, gone, []);
     return null;
   }
   const raw = stored.raw!;
   const ctx = await resolveContext(nb, raw);
-  const outcome = renderResource(raw, ctx, current, now, stored.body);
-  await nb.writeRender(type, id, outcome.changed, outcome.index, outcome.resourceInView);
+  const outcome = renderResource(raw, ctx, current, now, stored.body, nb.indexScope(type, id, raw));
+  nb.noteRendered(type, id, outcome.existence !== outcome.previousExistence);
+  await nb.writeRender(type, id, outcome.changed, outcome.index, outcome.resourceInView, outcome.indexScope);
   return { existence: outcome.existence, seen };
 }

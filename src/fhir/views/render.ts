@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { PROFILES, renderViews, type PolicyContext, type Resource } from '../../policy/index.js';
 import type { ResourceInView, StoredView } from '../../store/contract.js';
-import type { IndexEntry } from '../../store/query.js';
+import type { IndexEntry, IndexKind } from '../../store/query.js';
 import { extractIndex } from '../search/index.js';
 
 export interface RenderOutcome {
@@ -18,7 +18,12 @@ export interface RenderOutcome {
   previousExistence: number;
   /** A changed view whose body is the raw resource's text plus the view's meta (given `rawText`). */
   resourceInView?: ResourceInView;
+  /** Set when `index` holds the rows of these parameters only (the others are unchanged). */
+  indexScope?: IndexScope;
 }
+
+/** Parameters whose index rows a change can alter (the others are known unchanged). */
+export type IndexScope = { param: string; kind: IndexKind }[];
 
 // crypto.hash (one shot, Node ≥ 20.12) costs about a third less than createHash for a view-sized text
 const hashOf: (text: string) => string = typeof crypto.hash === 'function'
@@ -64,8 +69,13 @@ export function viewBody(view: Resource, version: number, lastUpdated: number): 
   return serialise(view).body(version, lastUpdated);
 }
 
-/** `rawText`: the stored text of `raw` (rawContent form), to find a view that holds it (resourceInView). */
-export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number, rawText?: string | null): RenderOutcome {
+/**
+ * `rawText`: the stored text of `raw` (rawContent form), to find a view that holds it (resourceInView).
+ * `scope`: the parameters whose rows can differ from the stored ones, when the caller knows that only some
+ * elements changed since the stored views were rendered, in the same context: only their rows are
+ * extracted, provided the resource exists for the same profiles as before (else everything is).
+ */
+export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number, rawText?: string | null, scope?: IndexScope): RenderOutcome {
   const rendered = renderViews(raw, ctx);
   const byProfile = new Map(current.map((v) => [v.profile, v]));
   const changed: StoredView[] = [];
@@ -110,15 +120,17 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
 
   // extractIndex returns fresh, deduplicated entries: their masks are set in place
   const index = new Map<string, IndexEntry>();
+  const scoped = scope && existence === previousExistence && existence !== 0 ? scope : undefined;
+  const only = scoped ? new Set(scoped.map((s) => s.param)) : undefined;
   if (distinct.size === 1) {
     const [{ view, mask }] = distinct.values();
-    for (const entry of extractIndex(view)) {
+    for (const entry of extractIndex(view, only)) {
       entry.mask = mask;
       index.set(entryKey(entry), entry);
     }
   } else {
     for (const { view, mask } of distinct.values()) {
-      for (const entry of extractIndex(view)) {
+      for (const entry of extractIndex(view, only)) {
         const key = entryKey(entry);
         const prior = index.get(key);
         if (prior) prior.mask |= mask;
@@ -138,7 +150,7 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
       if (!index.has(key)) index.set(key, { ...entry, mask: 0 });
     }
   }
-  return { changed, index: [...index.values()], existence, previousExistence, ...(resourceInView ? { resourceInView } : {}) };
+  return { changed, index: [...index.values()], existence, previousExistence, ...(resourceInView ? { resourceInView } : {}), ...(scoped ? { indexScope: scoped } : {}) };
 }
 
 function entryKey(e: IndexEntry): string {

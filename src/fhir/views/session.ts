@@ -5,7 +5,10 @@
 
 import type { ProfileMask, Resource } from '../../policy/index.js';
 import type { ResourceInView, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
+import { changedElements } from '../changed-elements.js';
+import { paramsReading } from '../search/index.js';
 import type { Neighbourhood } from './context.js';
+import type { IndexScope } from './render.js';
 
 const key = (type: string, id: string) => `${type}/${id}`;
 
@@ -33,6 +36,15 @@ export class SessionNeighbourhood implements Neighbourhood {
   private readonly states = new Map<string, StoredView[]>();
   /** Resources whose new version is written with their first render (one write instead of two). */
   private readonly unwritten = new Map<string, StoredResource>();
+
+  /** For resources this session changed and has not rendered yet: the raw version their stored views
+   * were rendered from. */
+  private readonly storedRaw = new Map<string, Resource>();
+  /** Resources given a new version in this session. */
+  private readonly changed = new Set<string>();
+  private readonly rendered = new Set<string>();
+  /** Whether a render of this session changed the profiles a resource exists for. */
+  private existenceMoved = false;
 
   /** Views written for the watched resources, by profile (latest first written last). */
   private readonly watched = new Map<string, Map<number, StoredView>>();
@@ -86,6 +98,9 @@ export class SessionNeighbourhood implements Neighbourhood {
     const k = key(stored.type, stored.id);
     // a second version within the session: the first one must reach the history first
     await this.flushOne(k);
+    const prior = this.known.get(k);
+    if (prior?.raw && !this.changed.has(k)) this.storedRaw.set(k, prior.raw);
+    this.changed.add(k);
     this.known.set(k, knownOf(given));
     if (created) this.states.set(k, []);
     if (deferred) this.unwritten.set(k, stored);
@@ -114,18 +129,41 @@ export class SessionNeighbourhood implements Neighbourhood {
     this.states.clear();
   }
 
-  /** Writes a resource's views and index; its row too if it is still unwritten. */
-  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex, resourceInView?: ResourceInView): Promise<void> {
+  /**
+   * The search parameters whose rows can differ from the stored ones when `raw` is rendered, when the
+   * session knows it: the only resource it changed, rendered for the first time, while no render of the
+   * session has changed any resource's existence. Its stored views were then rendered from its previous
+   * version in the same context (neighbours unchanged), so only the parameters reading the elements that
+   * changed can have other rows. Undefined: every parameter.
+   */
+  indexScope(type: string, id: string, raw: Resource): IndexScope | undefined {
     const k = key(type, id);
+    const before = this.storedRaw.get(k);
+    if (!before || this.changed.size !== 1 || this.rendered.has(k) || this.existenceMoved) return undefined;
+    const elements = changedElements(before as Record<string, unknown>, raw as Record<string, unknown>);
+    return paramsReading(type, elements.map((e) => (e.url === undefined ? { key: e.path } : { key: e.path.slice(0, e.path.indexOf('(')), url: e.url })));
+  }
+
+  /** Records a render (`moved`: it changed the profiles the resource exists for). */
+  noteRendered(type: string, id: string, moved: boolean): void {
+    this.rendered.add(key(type, id));
+    if (moved) this.existenceMoved = true;
+  }
+
+  /** Writes a resource's views and index; its row too if it is still unwritten. `indexScope`: `index` holds
+   * the rows of these parameters only. */
+  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex, resourceInView?: ResourceInView, indexScope?: IndexScope): Promise<void> {
+    const k = key(type, id);
+    const scope = indexScope ? { indexScope } : {};
     const pending = this.unwritten.get(k);
     if (pending) {
       this.unwritten.delete(k);
       // resourceInView (a view holding the resource's text) is about the pending version's body
-      await this.tx.write({ resource: pending, views, index, ...(resourceInView ? { resourceInView } : {}) });
+      await this.tx.write({ resource: pending, views, index, ...(resourceInView ? { resourceInView } : {}), ...scope });
     } else {
       // only type and id of an unchanged resource are read by the store
       const resource: StoredResource = { type, id, version: this.known.get(k)?.version ?? 0, lastUpdated: 0, body: null };
-      await this.tx.write({ resource, views, index, resourceUnchanged: true });
+      await this.tx.write({ resource, views, index, resourceUnchanged: true, ...scope });
     }
     const kept = this.watched.get(k);
     if (kept) for (const v of views) kept.set(v.profile, v);

@@ -3,60 +3,11 @@
 // (WRITE_PROFILES / mayWrite), never a list kept here.
 
 import { mayWrite, WRITE_PROFILES, type WriteProfile } from '../../policy/index.js';
+import { changedElements, type ChangedElement } from '../changed-elements.js';
 import { FhirError } from '../errors.js';
 import type { Caller } from '../rest/types.js';
-import { deepEqual } from './json-patch.js';
 
-type Json = Record<string, unknown>;
-
-export interface ChangedElement {
-  /** Catalogue-style path: a top-level element name, or `extension(<last segment of the url>)`. */
-  path: string;
-  /** For extensions: the full url. */
-  url?: string;
-}
-
-const SERVER_META = new Set(['versionId', 'lastUpdated']);
-const EXTENSION_KEYS = new Set(['extension', 'modifierExtension']);
-const shortName = (url: string) => url.slice(url.lastIndexOf('/') + 1);
-
-function groupByUrl(list: unknown): Map<string, unknown[]> {
-  const out = new Map<string, unknown[]>();
-  for (const e of Array.isArray(list) ? list : []) {
-    const url = String((e as Json)?.url ?? '');
-    const xs = out.get(url);
-    if (xs) xs.push(e);
-    else out.set(url, [e]);
-  }
-  return out;
-}
-
-const metaWithoutServer = (m: unknown): Json =>
-  Object.fromEntries(Object.entries((m as Json) ?? {}).filter(([k]) => !SERVER_META.has(k)));
-
-/** The elements that differ between two versions of a resource (before null: creation). */
-export function changedElements(before: Json | null, after: Json): ChangedElement[] {
-  const b = before ?? {};
-  const out: ChangedElement[] = [];
-  const keys = new Set([...Object.keys(b), ...Object.keys(after)]);
-  for (const k of keys) {
-    if (k === 'resourceType' || k === 'id') continue;
-    if (k === 'meta') {
-      if (!deepEqual(metaWithoutServer(b.meta), metaWithoutServer(after.meta))) out.push({ path: 'meta' });
-      continue;
-    }
-    if (EXTENSION_KEYS.has(k)) {
-      const x = groupByUrl(b[k]);
-      const y = groupByUrl(after[k]);
-      for (const url of new Set([...x.keys(), ...y.keys()])) {
-        if (!deepEqual(x.get(url) ?? [], y.get(url) ?? [])) out.push({ path: `${k}(${shortName(url)})`, url });
-      }
-      continue;
-    }
-    if (!deepEqual(b[k], after[k])) out.push({ path: k });
-  }
-  return out;
-}
+export { changedElements, type ChangedElement };
 
 /** Whether write profile `p` covers this changed element of `type`: the policy's mayWrite, and for an
  * extension also the exact url when the policy names one. */

@@ -1,7 +1,10 @@
 // JSON Patch (RFC 6902) over a JSON document: add, remove, replace, move, copy, test. Operates on a deep
 // copy; any failure is a 400 (malformed operation) or 422 (well-formed but inapplicable: RFC 5789 §2.2).
 
+import { deepEqual } from '../changed-elements.js';
 import { FhirError } from '../errors.js';
+
+export { deepEqual };
 
 type Json = unknown;
 interface Op {
@@ -77,16 +80,6 @@ function remove(doc: Json, path: string): { doc: Json; removed: Json } {
     return { doc, removed };
   }
   throw unprocessable(`path '${path}' does not exist`);
-}
-
-export function deepEqual(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Applies a JSON Patch document to a copy of `doc`. */

@@ -180,7 +180,20 @@ export class SqlWriter {
         if (rows) rows.push(row);
         else byKind.set(e.kind, [row]);
       }
-      await this.insertIndexRows(existing ? await this.dropChangedIndex(rid, byKind) : byKind);
+      if (change.indexScope) {
+        if (!existing) throw new Error(`${r.type}/${r.id}: an index scope needs a stored resource`);
+        const scope = new Map<IndexKind, Set<number>>();
+        for (const s of change.indexScope) {
+          const pid = this.params.cachedPid(r.type, s.param, s.kind) ?? (await this.params.ensure(this.q, r.type, s.param, s.kind));
+          scope.set(s.kind, (scope.get(s.kind) ?? new Set()).add(pid));
+        }
+        for (const [kind, rows] of byKind) {
+          if (rows.some((row) => !scope.get(kind)?.has(Number(row[1])))) throw new Error(`${r.type}/${r.id}: an index row outside the index scope`);
+        }
+        await this.insertIndexRows(await this.dropChangedIndex(rid, byKind, scope));
+      } else {
+        await this.insertIndexRows(existing ? await this.dropChangedIndex(rid, byKind) : byKind);
+      }
     }
   }
 
@@ -198,14 +211,17 @@ export class SqlWriter {
    * time, and returns the rows to insert. A small change (a capacity update) then rewrites a few rows, not
    * all of them: reading the rows costs less than rewriting them and their two indexes, page by page.
    */
-  private async dropChangedIndex(rid: number, byKind: Map<IndexKind, unknown[][]>): Promise<Map<IndexKind, unknown[][]>> {
+  private async dropChangedIndex(rid: number, byKind: Map<IndexKind, unknown[][]>, scope?: Map<IndexKind, Set<number>>): Promise<Map<IndexKind, unknown[][]>> {
     const toInsert = new Map<IndexKind, unknown[][]>();
-    for (const kind of Object.keys(INDEX_TABLES) as IndexKind[]) {
+    // with a scope, only its tables and parameters are compared
+    for (const kind of scope ? scope.keys() : (Object.keys(INDEX_TABLES) as IndexKind[])) {
       const cols = INDEX_COLUMNS[kind];
+      const pids = scope?.get(kind);
       const stored = await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
       const wanted = byPid(byKind.get(kind) ?? []);
       const had = byPid(stored.map((row) => cols.map((c) => row[c])));
       for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
+        if (pids && !pids.has(pid)) continue;
         const next = wanted.get(pid) ?? [];
         const prev = had.get(pid) ?? [];
         if (sameRows(next, prev)) continue;

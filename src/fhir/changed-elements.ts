@@ -1,0 +1,68 @@
+// Which elements differ between two versions of a resource, in the catalogue's path style (`location`,
+// `extension(<name>)`): what a write profile must allow (write/guard.ts), and which search parameters a
+// change can affect (views/session.ts).
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep equality of JSON values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Json)[k], (b as Json)[k]));
+  }
+  return false;
+}
+
+export interface ChangedElement {
+  /** Catalogue-style path: a top-level element name, or `extension(<last segment of the url>)`. */
+  path: string;
+  /** For extensions: the full url. */
+  url?: string;
+}
+
+const SERVER_META = new Set(['versionId', 'lastUpdated']);
+const EXTENSION_KEYS = new Set(['extension', 'modifierExtension']);
+const shortName = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+
+function groupByUrl(list: unknown): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const e of Array.isArray(list) ? list : []) {
+    const url = String((e as Json)?.url ?? '');
+    const xs = out.get(url);
+    if (xs) xs.push(e);
+    else out.set(url, [e]);
+  }
+  return out;
+}
+
+const metaWithoutServer = (m: unknown): Json =>
+  Object.fromEntries(Object.entries((m as Json) ?? {}).filter(([k]) => !SERVER_META.has(k)));
+
+/** The elements that differ between two versions of a resource (before null: creation). */
+export function changedElements(before: Json | null, after: Json): ChangedElement[] {
+  const b = before ?? {};
+  const out: ChangedElement[] = [];
+  const keys = new Set([...Object.keys(b), ...Object.keys(after)]);
+  for (const k of keys) {
+    if (k === 'resourceType' || k === 'id') continue;
+    if (k === 'meta') {
+      if (!deepEqual(metaWithoutServer(b.meta), metaWithoutServer(after.meta))) out.push({ path: 'meta' });
+      continue;
+    }
+    if (EXTENSION_KEYS.has(k)) {
+      const x = groupByUrl(b[k]);
+      const y = groupByUrl(after[k]);
+      for (const url of new Set([...x.keys(), ...y.keys()])) {
+        if (!deepEqual(x.get(url) ?? [], y.get(url) ?? [])) out.push({ path: `${k}(${shortName(url)})`, url });
+      }
+      continue;
+    }
+    if (!deepEqual(b[k], after[k])) out.push({ path: k });
+  }
+  return out;
+}
+

@@ -1,0 +1,66 @@
+// Which elements of a resource a search parameter's expression reads, from the expression text: the
+// top-level element of each union part (`Location.address.city` reads `address`), and for extensions the
+// url of the first `where(url=…)` filter (`Location.extension.where(url='X')…` reads extension X). Used to
+// re-extract, after a change confined to a few elements, only the parameters whose rows can change.
+// Anything this reading does not recognise reads the whole resource (conservative).
+
+/** A top-level element of a resource, or one url of its extension / modifierExtension list. */
+export interface ElementRef {
+  key: string;
+  /** For extension / modifierExtension: the url (absent: every extension). */
+  url?: string;
+}
+
+/** What an expression reads: some elements, or the whole resource. */
+export type Reads = ElementRef[] | 'all';
+
+const EXTENSION_KEYS = new Set(['extension', 'modifierExtension']);
+const PART = /^([A-Za-z]+)\.([A-Za-z]+)(\.where\(\s*url\s*=\s*'([^']*)'\s*\))?(?:$|\.)/;
+
+/** Union parts, split outside parentheses and quotes, outer parentheses removed. */
+function unionParts(expr: string): string[] | null {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let cur = '';
+  for (const ch of expr) {
+    if (ch === "'") quote = !quote;
+    if (!quote && ch === '(') depth++;
+    if (!quote && ch === ')') depth--;
+    if (!quote && depth === 0 && ch === '|') {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  out.push(cur.trim());
+  if (depth !== 0 || quote) return null;
+  return out.map((p) => (p.startsWith('(') && p.endsWith(')') ? p.slice(1, -1).trim() : p));
+}
+
+/** The elements `expression` (on resources of `type`) reads. */
+export function expressionReads(type: string, expression: string): Reads {
+  // references to the resource root from inside a filter read anything
+  if (expression.includes('%') || expression.includes('resolve(')) return 'all';
+  const parts = unionParts(expression);
+  if (!parts) return 'all';
+  const out: ElementRef[] = [];
+  for (const part of parts) {
+    const m = PART.exec(part);
+    if (!m || (m[1] !== type && m[1] !== 'Resource') || m[2] === 'where' || m[2] === 'ofType' || m[2] === 'as') return 'all';
+    out.push(EXTENSION_KEYS.has(m[2]) && m[4] !== undefined ? { key: m[2], url: m[4] } : { key: m[2] });
+  }
+  return out;
+}
+
+/** Whether a parameter reading `reads` can see a change of these elements. */
+export function readsAny(reads: Reads, changed: readonly ElementRef[]): boolean {
+  if (reads === 'all') return true;
+  for (const r of reads) {
+    for (const c of changed) {
+      if (r.key === c.key && (r.url === undefined || c.url === undefined || r.url === c.url)) return true;
+    }
+  }
+  return false;
+}
