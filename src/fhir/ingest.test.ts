@@ -90,6 +90,23 @@ describe('rendering on a worker thread', () => {
     }
   });
 
+  it('sees the sector an Organization takes from its siblings, as in order', async () => {
+    // eg-sibling has no category: its sector comes from its parent's other child (eg-ehpad, médico-social),
+    // whose index rows must be written before its context is resolved; its contacts' visibility depends on it
+    const all = directoryFixture();
+    const pick = (id: string) => structuredClone(all.find((r) => r.id === id)!);
+    const sibling = { ...pick('eg-chu'), id: 'eg-sibling', partOf: { reference: 'Organization/ej-ehpad' } } as Resource & { type?: unknown };
+    delete sibling.type;
+    const resources = [pick('ej-ehpad'), pick('eg-ehpad'), sibling];
+    const worker = new RenderWorker();
+    try {
+      const main = await exactly(await ingest('sibling-main', resources), resources);
+      expect(await exactly(await ingest('sibling-worker', resources, undefined, worker), resources)).toEqual(main);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('fails the ingestion when the worker is gone', async () => {
     const worker = new RenderWorker();
     await worker.close();

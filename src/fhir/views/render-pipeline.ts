@@ -6,9 +6,10 @@
 // A context must see the writes of every resource rendered before it, as it would in order. A context
 // reads the raw resources of its neighbours (never changed by a render), the existence of the resources
 // it references, and the index rows of the resources referencing it (context.ts), which reach down to
-// lower types only, except between Organizations. So before a resource is prepared, every render still
-// pending is written when: the type changes, it is an Organization (rendered in order, on this thread),
-// it references a pending resource, or a pending resource references it.
+// lower types only, except between Organizations (an Organization's sector may come from its ancestors'
+// other children). So before a resource is prepared, every render still pending is written when: the type
+// changes, it references a pending resource, or a pending resource references it or, for an Organization,
+// one of its ancestors.
 import type { StoredView } from '../../store/contract.js';
 import { parseReference } from '../resource-types.js';
 import { ALL_PROFILES, type Resource } from '../../policy/index.js';
@@ -18,6 +19,9 @@ import type { RenderJob } from './render-job.js';
 import type { RenderOutcome } from './render.js';
 import type { RenderWorker } from './render-pool.js';
 import type { SessionNeighbourhood } from './session.js';
+
+/** How far up context.ts follows an Organization's partOf (its MAX_DEPTH), with a margin. */
+const MAX_DEPTH = 8;
 
 /** Resources per message to the worker. */
 const BATCH = 64;
@@ -60,13 +64,15 @@ export class RenderPipeline {
   async add(key: string): Promise<void> {
     const [type, id] = split(key);
     const stored = await this.nb.current(type, id);
-    if (type === 'Organization' || stored.version === null || stored.deleted || !stored.raw || !stored.body) {
+    if (stored.version === null || stored.deleted || !stored.raw || !stored.body) {
       await this.drain();
       this.results.set(key, await renderOne(this.nb, type, id, this.now));
       return;
     }
     const targets = referenceKeys(stored.raw);
-    if (type !== this.pendingType || this.pendingTargets.has(key) || targets.some((t) => this.pendingKeys.has(t))) await this.drain();
+    // whose referrers the context reads: the resource, and for an Organization its ancestors too
+    const read = type === 'Organization' ? await this.organizationChain(key, stored.raw) : [key];
+    if (type !== this.pendingType || read.some((k) => this.pendingTargets.has(k)) || targets.some((t) => this.pendingKeys.has(t))) await this.drain();
     this.pendingType = type;
     const current: StoredView[] = await this.nb.viewStates(type, id);
     const seen = (await this.nb.existence(type, id)) ?? ALL_PROFILES;
@@ -76,6 +82,24 @@ export class RenderPipeline {
     this.pendingKeys.add(key);
     for (const t of targets) this.pendingTargets.set(t, (this.pendingTargets.get(t) ?? 0) + 1);
     if (this.building.length >= BATCH) await this.send();
+  }
+
+  /**
+   * An Organization and the ancestors its sector may come from (partOf, as far as context.ts follows it):
+   * organizationSectors reads the children of each of them from the index.
+   */
+  private async organizationChain(key: string, raw: Resource): Promise<string[]> {
+    const chain = [key];
+    let org: Resource | null = raw;
+    for (let depth = 0; depth < MAX_DEPTH && org; depth++) {
+      const parent = parseReference((org as { partOf?: { reference?: string } }).partOf?.reference);
+      if (!parent || parent.type !== 'Organization') break;
+      const parentKey = `${parent.type}/${parent.id}`;
+      if (chain.includes(parentKey)) break;
+      chain.push(parentKey);
+      org = await this.nb.resource(parent.type, parent.id);
+    }
+    return chain;
   }
 
   /** Writes every pending render. */
