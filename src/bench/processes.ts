@@ -65,7 +65,8 @@ export function stopChild(child: ChildProcess): Promise<void> {
  * is off by default in `serve`. */
 export function startRorServer(db: string, workers = 1, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const args = [rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
-  return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/, env);
+  // the per-client rate limit (10,000 req/s by default) would cap the read figures: off for the bench
+  return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/, { ROR_RATE_LIMIT: '0', ...env });
 }
 
 export function startBaselineServer(recordingsFile: string): Promise<ServerProcess> {

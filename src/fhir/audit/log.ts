@@ -1,6 +1,8 @@
 // Batched audit of everything that is not audited inside its own write transaction (reads, refused
-// requests): events wait in memory and are appended in one store transaction every `intervalMs` or every
-// `maxBatch` events, off the request path. close() flushes what is left.
+// requests): events wait in memory and are appended in one store transaction every `intervalMs` (1 s) or
+// every `maxBatch` events (10,000), off the request path. Large batches are what keeps the audit cheap:
+// each commit rewrites every index page it touched, so a few big commits cost far less per event than
+// many small ones. A crash loses at most the last interval of read events. close() flushes what is left.
 
 import type { AuditRecord, Store } from '../../store/contract.js';
 
@@ -22,8 +24,8 @@ export class AuditLog {
   private readonly maxPending: number;
 
   constructor(private readonly store: Store, private readonly opts: AuditLogOptions = {}) {
-    this.intervalMs = opts.intervalMs ?? 200;
-    this.maxBatch = opts.maxBatch ?? 500;
+    this.intervalMs = opts.intervalMs ?? 1000;
+    this.maxBatch = opts.maxBatch ?? 10_000;
     this.maxPending = opts.maxPending ?? 200_000;
   }
 
