@@ -187,11 +187,13 @@ async function facts(nb: Neighbourhood, resource: Resource): Promise<Facts> {
   }
 }
 
-/** The policy context of a resource, given its neighbourhood. */
-export async function resolveContext(nb: Neighbourhood, resource: Resource): Promise<PolicyContext & { referenceMasks: Map<string, ProfileMask> }> {
+/** The policy context of a resource, given its neighbourhood (`references`: its collectReferences, if known). */
+export async function resolveContext(
+  nb: Neighbourhood, resource: Resource, references: string[] = collectReferences(resource),
+): Promise<PolicyContext & { referenceMasks: Map<string, ProfileMask> }> {
   const f = await facts(nb, resource);
   const referenceMasks = new Map<string, ProfileMask>();
-  for (const ref of collectReferences(resource)) {
+  for (const ref of references) {
     const target = parseReference(ref);
     if (!target) continue;
     const mask = await nb.existence(target.type, target.id);

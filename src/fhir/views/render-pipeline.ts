@@ -40,9 +40,9 @@ const split = (k: string): [string, string] => {
   return [k.slice(0, i), k.slice(i + 1)];
 };
 
-function referenceKeys(raw: Resource): string[] {
+function referenceKeys(references: string[]): string[] {
   const out: string[] = [];
-  for (const ref of collectReferences(raw)) {
+  for (const ref of references) {
     const t = parseReference(ref);
     if (t) out.push(`${t.type}/${t.id}`);
   }
@@ -69,14 +69,15 @@ export class RenderPipeline {
       this.results.set(key, await renderOne(this.nb, type, id, this.now));
       return;
     }
-    const targets = referenceKeys(stored.raw);
+    const references = collectReferences(stored.raw);
+    const targets = referenceKeys(references);
     // whose referrers the context reads: the resource, and for an Organization its ancestors too
     const read = type === 'Organization' ? await this.organizationChain(key, stored.raw) : [key];
     if (type !== this.pendingType || read.some((k) => this.pendingTargets.has(k)) || targets.some((t) => this.pendingKeys.has(t))) await this.drain();
     this.pendingType = type;
     const current: StoredView[] = await this.nb.viewStates(type, id);
     const seen = (await this.nb.existence(type, id)) ?? ALL_PROFILES;
-    const ctx = await resolveContext(this.nb, stored.raw);
+    const ctx = await resolveContext(this.nb, stored.raw, references);
     const job: RenderJob = { rawText: stored.body, sectors: [...ctx.sectors], sensitive: ctx.sensitive, referenceMasks: ctx.referenceMasks, current, now: this.now };
     this.building.push({ key, type, id, seen, targets, job });
     this.pendingKeys.add(key);
