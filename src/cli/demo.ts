@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openStore } from '../store/open.js';
 import { generateDataset, writeNdjson } from '../demo/index.js';
 import { openIngestSession } from '../fhir/ingest.js';
+import { RenderWorker } from '../fhir/views/render-pool.js';
 import { serve, isPostgresUrl } from '../server/start.js';
 import { DEMO_CLIENTS, registerDemoClients } from '../server/demo-clients.js';
 import type { Resource } from '../policy/types.js';
@@ -16,22 +17,28 @@ const CHUNK = 20_000;
 export async function loadDemo(store: Store, scale: Scale, seed: number, onProgress?: (n: number) => void): Promise<number> {
   let n = 0;
   let batch: Resource[] = [];
+  // views rendered on a second thread while this one writes (as loadFile does)
+  const renderWorker = new RenderWorker();
   const flush = async () => {
     const chunk = batch;
     batch = [];
     await store.transaction(async (tx) => {
-      const session = openIngestSession(tx);
+      const session = openIngestSession(tx, Date.now, { renderWorker });
       for (let i = 0; i < chunk.length; i += 1000) await session.add(chunk.slice(i, i + 1000));
       await session.finish();
     });
     onProgress?.(n);
   };
-  for await (const r of generateDataset({ scale, seed }) as AsyncIterable<Resource> | Iterable<Resource>) {
-    batch.push(r);
-    n++;
-    if (batch.length >= CHUNK) await flush();
+  try {
+    for await (const r of generateDataset({ scale, seed }) as AsyncIterable<Resource> | Iterable<Resource>) {
+      batch.push(r);
+      n++;
+      if (batch.length >= CHUNK) await flush();
+    }
+    if (batch.length) await flush();
+  } finally {
+    await renderWorker.close();
   }
-  if (batch.length) await flush();
   return n;
 }
 
