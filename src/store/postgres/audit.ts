@@ -10,9 +10,11 @@ const APPEND = `WITH given AS (SELECT row_number() OVER () AS ord, * FROM ${rows
     ['interaction', 'text'], ['outcome', 'bigint'], ['body', 'text'], ['entities', 'text']])} s),
   numbered AS (SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')) AS seq, * FROM given),
   events AS (INSERT INTO audit_events (seq, recorded, client, action, interaction, outcome, body)
-    SELECT seq, recorded, client, action, interaction, outcome, body FROM numbered)
-  INSERT INTO audit_entities (seq, entity_type, entity_id)
-    SELECT n.seq, e.value->>0, e.value->>1 FROM numbered n, json_array_elements(n.entities::json) e`;
+    SELECT seq, recorded, client, action, interaction, outcome, body FROM numbered),
+  mentions AS (SELECT n.seq, e.value->>0 AS entity_type, e.value->>1 AS entity_id FROM numbered n, json_array_elements(n.entities::json) e),
+  entities AS (INSERT INTO audit_entities (seq, entity_type, entity_id) SELECT seq, entity_type, entity_id FROM mentions)
+  INSERT INTO audit_entity_spans (entity_type, entity_id, first_seq, last_seq)
+    SELECT entity_type, entity_id, min(seq), max(seq) FROM mentions WHERE entity_id IS NOT NULL GROUP BY entity_type, entity_id`;
 
 export async function appendAuditBulk(q: Queryable, records: readonly AuditRecord[]): Promise<void> {
   if (records.length === 0) return;

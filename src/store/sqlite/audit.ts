@@ -12,6 +12,11 @@ const APPEND_EVENTS = `INSERT INTO audit_events (seq, recorded, client, action, 
 const APPEND_ENTITIES = `INSERT INTO audit_entities (seq, entity_type, entity_id)
   SELECT ? + e.key + 1, x.value->>0, x.value->>1 FROM json_each(?) e, json_each(e.value, '$[6]') x`;
 
+// one span per entity of the batch: the batch's sequence numbers are a range nobody else uses
+const APPEND_SPANS = `INSERT INTO audit_entity_spans (entity_type, entity_id, first_seq, last_seq)
+  SELECT x.value->>0, x.value->>1, MIN(? + e.key + 1), MAX(? + e.key + 1) FROM json_each(?) e, json_each(e.value, '$[6]') x
+  WHERE x.value->>1 IS NOT NULL GROUP BY 1, 2`;
+
 /** A batch as one JSON array of rows [recorded, client, action, interaction, outcome, body, entities]. */
 export function auditBatchJson(records: readonly AuditRecord[]): string {
   return JSON.stringify(records.map((r) => [r.recorded, r.clientId, r.action, r.interaction, r.outcome, r.body, r.entities.map((e) => [e.type, e.id])]));
@@ -22,6 +27,7 @@ export async function appendAuditBatch(q: Queryable, json: string): Promise<void
   const last = Number((await q.get<{ seq: number }>(LAST_SEQ, []))!.seq);
   await q.run(APPEND_EVENTS, [last, json]);
   await q.run(APPEND_ENTITIES, [last, json]);
+  await q.run(APPEND_SPANS, [last, last, json]);
 }
 
 export async function appendAuditJson(q: Queryable, records: readonly AuditRecord[]): Promise<void> {
