@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
-import { appendAuditBatch } from './audit.js';
+import { appendAuditRows, type AuditRowTuple } from './audit.js';
 
 /** A batch to append, or the order to close the connection and stop once the batches before it are done. */
 export type AuditBatchMessage = { seq: number; json: Uint8Array } | { close: true };
@@ -19,11 +19,11 @@ const conn = new SqliteConnection(db);
 
 const decoder = new TextDecoder();
 
-async function append(m: { seq: number; json: Uint8Array }): Promise<void> {
+function append(m: { seq: number; json: Uint8Array }): void {
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      await appendAuditBatch(conn, decoder.decode(m.json));
+      appendAuditRows(conn, JSON.parse(decoder.decode(m.json)) as AuditRowTuple[]);
       db.exec('COMMIT');
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -35,12 +35,9 @@ async function append(m: { seq: number; json: Uint8Array }): Promise<void> {
   }
 }
 
-// one batch at a time, in the order received
-let queue = Promise.resolve();
+// one batch at a time, in the order received (append is synchronous: messages wait for it)
 parentPort!.on('message', (m: AuditBatchMessage) => {
-  queue = queue.then(() => {
-    if (!('close' in m)) return append(m);
-    db.close();
-    parentPort!.close(); // nothing else keeps the thread alive: it exits
-  });
+  if (!('close' in m)) return append(m);
+  db.close();
+  parentPort!.close(); // nothing else keeps the thread alive: it exits
 });

@@ -16,7 +16,7 @@ import { delegateReads } from '../sql/reader.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
-import { appendAuditJson } from './audit.js';
+import { appendAuditRecords } from './audit.js';
 import { AuditWriter } from './audit-writer.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
@@ -91,7 +91,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, appendAuditJson);
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records));
       try {
         const value = await fn(tx);
         tx.end();
