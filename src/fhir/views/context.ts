@@ -17,7 +17,8 @@ import { parseReference } from '../resource-types.js';
 
 const SENSITIVE_URL = 'https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/ror-healthcareservice-sensitive-unit';
 const CATEGORY_SYSTEM_FRAGMENT = 'J55';
-const MAX_DEPTH = 6;
+/** How far up organizationSectors follows partOf. */
+export const MAX_DEPTH = 6;
 
 type Json = Record<string, any>;
 
@@ -75,14 +76,8 @@ function isSensitiveOffer(hcs: Resource | null): boolean {
 /** Sector of an Organization: EG by category, OI through partOf, EJ by its EGs when they agree. */
 export async function organizationSectors(nb: Neighbourhood, org: Resource, depth = 0): Promise<ReadonlySet<Sector>> {
   const o = org as Json;
-  for (const type of (o.type ?? []) as Json[]) {
-    for (const c of codes(type)) {
-      if (c.system?.includes(CATEGORY_SYSTEM_FRAGMENT) || c.system?.includes('TRE_R66')) {
-        const s = c.code ? sectorOfEgCategory(c.code) : undefined;
-        if (s) return new Set([s]);
-      }
-    }
-  }
+  const own = categorySector(org);
+  if (own) return new Set([own]);
   if (depth >= MAX_DEPTH) return ALL;
   const parent = parseReference(o.partOf?.reference);
   if (parent && parent.type === 'Organization') {
@@ -105,14 +100,20 @@ export async function organizationSectors(nb: Neighbourhood, org: Resource, dept
   return union(sectors);
 }
 
-async function categorySectors(org: Resource): Promise<ReadonlySet<Sector> | null> {
+/** The sector of an Organization's own establishment category (its first known one), or null. */
+export function categorySector(org: Resource): Sector | null {
   for (const type of ((org as Json).type ?? []) as Json[]) {
     for (const c of codes(type)) {
       const s = c.code && (c.system?.includes(CATEGORY_SYSTEM_FRAGMENT) || c.system?.includes('TRE_R66')) ? sectorOfEgCategory(c.code) : undefined;
-      if (s) return new Set([s]);
+      if (s) return s;
     }
   }
   return null;
+}
+
+async function categorySectors(org: Resource): Promise<ReadonlySet<Sector> | null> {
+  const s = categorySector(org);
+  return s ? new Set([s]) : null;
 }
 
 /** Sector of an offer: its champ d'activité, else its providing organization's. */

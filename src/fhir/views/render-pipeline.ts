@@ -13,15 +13,12 @@
 import type { StoredView } from '../../store/contract.js';
 import { parseReference } from '../resource-types.js';
 import { ALL_PROFILES, type Resource } from '../../policy/index.js';
-import { collectReferences, resolveContext } from './context.js';
+import { categorySector, collectReferences, MAX_DEPTH as ORGANIZATION_DEPTH, resolveContext } from './context.js';
 import { renderOne, type Rendered } from './render-one.js';
 import type { RenderJob } from './render-job.js';
 import type { RenderOutcome } from './render.js';
 import type { RenderWorker } from './render-pool.js';
 import type { SessionNeighbourhood } from './session.js';
-
-/** How far up context.ts follows an Organization's partOf (its MAX_DEPTH), with a margin. */
-const MAX_DEPTH = 8;
 
 /** Resources per message to the worker. */
 const BATCH = 64;
@@ -86,13 +83,16 @@ export class RenderPipeline {
   }
 
   /**
-   * An Organization and the ancestors its sector may come from (partOf, as far as context.ts follows it):
-   * organizationSectors reads the children of each of them from the index.
+   * The Organizations whose children (index rows) an Organization's context may read: organizationSectors
+   * climbs partOf until an establishment category decides (then it reads none), else reads the children of
+   * every Organization it climbed through.
    */
   private async organizationChain(key: string, raw: Resource): Promise<string[]> {
     const chain = [key];
     let org: Resource | null = raw;
-    for (let depth = 0; depth < MAX_DEPTH && org; depth++) {
+    for (let depth = 0; org; depth++) {
+      if (categorySector(org)) return depth <= ORGANIZATION_DEPTH ? [key] : chain;
+      if (depth >= ORGANIZATION_DEPTH + 1) break;
       const parent = parseReference((org as { partOf?: { reference?: string } }).partOf?.reference);
       if (!parent || parent.type !== 'Organization') break;
       const parentKey = `${parent.type}/${parent.id}`;
