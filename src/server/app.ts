@@ -206,7 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (form.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
     if (!clientId || !secret) return oauthError(400, 'invalid_request', 'client_id and client_secret are required');
     const client = await opts.store.getClient(clientId);
-    if (!client || !verifySecret(secret, client.secretHash)) return oauthError(401, 'invalid_client', 'Unknown client or wrong secret');
+    if (!client || !(await verifySecret(secret, client.secretHash))) return oauthError(401, 'invalid_client', 'Unknown client or wrong secret');
     return reply.header('cache-control', 'no-store').send(await opts.tokens.issue(client.id));
   });
 
