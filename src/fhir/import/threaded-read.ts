@@ -2,7 +2,7 @@
 // text of each resource are done there while this thread ingests the previous batches. Yields the
 // prepared batches in file order; a problem of the file is thrown here as it would be by reading it here.
 import { FhirError, type Issue } from '../errors.js';
-import { startWorker } from '../threads.js';
+import { startWorker } from '../../threads.js';
 import type { PreparedBatch } from './prepare.js';
 
 export type ReaderMessage =

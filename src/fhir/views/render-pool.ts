@@ -2,7 +2,7 @@
 // serialisation, hashes, index extraction) overlaps with the main thread's reads and writes of the store.
 // Batches are answered in the order they were sent.
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../threads.js';
+import { startWorker } from '../../threads.js';
 import type { RenderOutcome } from './render.js';
 import { unpackOutcome, type RenderJob, type RenderReply } from './render-job.js';
 

@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { AuditRecord } from '../contract.js';
 import { auditBatchJson } from './audit.js';
-import { startWorker } from './source-worker.js';
+import { startWorker } from '../../threads.js';
 import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
 
 const encoder = new TextEncoder();
@@ -20,7 +20,7 @@ export class AuditWriter {
 
   /** Started on first use: the schema is migrated by then. */
   private start(): Worker {
-    const worker = startWorker(new URL('./audit-worker.js', import.meta.url), { workerData: this.options });
+    const worker = startWorker(import.meta.url, 'audit-worker', { workerData: this.options });
     worker.on('message', (reply: AuditBatchReply) => {
       const waiter = this.waiting.get(reply.seq);
       if (!waiter) return;
