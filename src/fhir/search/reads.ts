@@ -3,6 +3,7 @@
 // url of the first `where(url=…)` filter (`Location.extension.where(url='X')…` reads extension X). Used to
 // re-extract, after a change confined to a few elements, only the parameters whose rows can change.
 // Anything this reading does not recognise reads the whole resource (conservative).
+import { splitOutside } from './typed-values.js';
 
 /** A top-level element of a resource, or one url of its extension / modifierExtension list. */
 export interface ElementRef {
@@ -19,24 +20,8 @@ const PART = /^([A-Za-z]+)\.([A-Za-z]+)(\.where\(\s*url\s*=\s*'([^']*)'\s*\))?(?
 
 /** Union parts, split outside parentheses and quotes, outer parentheses removed. */
 function unionParts(expr: string): string[] | null {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = false;
-  let cur = '';
-  for (const ch of expr) {
-    if (ch === "'") quote = !quote;
-    if (!quote && ch === '(') depth++;
-    if (!quote && ch === ')') depth--;
-    if (!quote && depth === 0 && ch === '|') {
-      out.push(cur.trim());
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  out.push(cur.trim());
-  if (depth !== 0 || quote) return null;
-  return out.map((p) => (p.startsWith('(') && p.endsWith(')') ? p.slice(1, -1).trim() : p));
+  const parts = splitOutside(expr, '|');
+  return parts && parts.map((p) => (p.startsWith('(') && p.endsWith(')') ? p.slice(1, -1).trim() : p));
 }
 
 /** The elements `expression` (on resources of `type`) reads. */

@@ -43,17 +43,17 @@ type Step =
 const WHERE_RE = /^where\(\s*([a-zA-Z]+)\s*=\s*'([^']*)'\s*\)$/;
 const AS_RE = /^(?:as|ofType)\(\s*([A-Za-z]+)\s*\)$/;
 
-/** Splits on '.' outside parentheses and quotes. */
-function splitSteps(path: string): string[] | null {
+/** Splits `text` on `separator` outside parentheses and quotes (null when they do not balance). */
+export function splitOutside(text: string, separator: string): string[] | null {
   const out: string[] = [];
   let depth = 0;
   let quote = false;
   let cur = '';
-  for (const ch of path) {
+  for (const ch of text) {
     if (ch === "'") quote = !quote;
     if (!quote && ch === '(') depth++;
     if (!quote && ch === ')') depth--;
-    if (!quote && depth === 0 && ch === '.') { out.push(cur.trim()); cur = ''; continue; }
+    if (!quote && depth === 0 && ch === separator) { out.push(cur.trim()); cur = ''; continue; }
     cur += ch;
   }
   out.push(cur.trim());
@@ -83,7 +83,7 @@ interface CompiledPath {
 }
 
 function compilePath(text: string, resourceType: string): CompiledPath | null {
-  const parts = splitSteps(text);
+  const parts = splitOutside(text, '.');
   if (!parts || parts.length < 2) return null;
   const root = parts[0];
   if (root !== resourceType && !ANY_RESOURCE.has(root)) return null;
