@@ -167,11 +167,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     try {
       if (f?.interaction && !req.audit.audited && auditReads) {
         // the facts are this request's own: completed in place rather than copied
-        const done = f as AuditFacts;
-        done.entities ??= [];
-        done.status = reply.statusCode;
-        done.at = Date.now();
-        auditLog.record(auditRecord(done));
+        const facts = f as AuditFacts;
+        facts.entities ??= [];
+        facts.status = reply.statusCode;
+        facts.at = Date.now();
+        auditLog.record(auditRecord(facts));
       }
     } catch (e) {
       return done(e as Error);

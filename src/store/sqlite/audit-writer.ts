@@ -38,7 +38,8 @@ export class AuditWriter {
     return worker;
   }
 
-  /** Resolves once the batch is committed and durable; rejects if it could not be (nothing appended). */
+  /** Resolves once the batch is committed and durable; rejects when that is not confirmed (the thread
+   * failed: the caller keeps the batch and retries it, so an event is recorded at least once). */
   append(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     const worker = (this.worker ??= this.start());
