@@ -29,7 +29,7 @@ export async function startCluster(opts: ClusterOptions): Promise<{ url: string;
   if (!isSharedDatabase(opts.db)) throw new Error('--workers needs a database that processes can share (a file or a postgres:// URL), not :memory:');
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db); // only to migrate: the workers' stores run the checkpoints
   try {
     await store.migrate();
   } finally {

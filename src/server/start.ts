@@ -44,7 +44,7 @@ export function tokenService(opts: Pick<ServeOptions, 'db' | 'tokenKeyFile' | 't
 }
 
 export async function serve(opts: ServeOptions): Promise<{ url: string; close: () => Promise<void>; store: Store }> {
-  const store = await openStore(opts.db);
+  const store = await openStore(opts.db, { backgroundCheckpoint: true });
   await store.migrate();
   // Benchmarks only (the audit's cost on reads is measured against a server that does not audit them):
   // the policy requires every read to be audited, so the server says loudly that it does not.

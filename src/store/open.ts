@@ -1,9 +1,10 @@
 // Chooses the store adapter from a URL: postgres:// or postgresql:// → PostgreSQL, anything else is a
 // SQLite file path (':memory:' = a private temporary database).
 import type { Store } from './contract.js';
-import { openSqliteStore } from './sqlite/index.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite/index.js';
 
-export async function openStore(url: string): Promise<Store> {
+/** `sqlite`: options of the embedded store (a server passes backgroundCheckpoint). */
+export async function openStore(url: string, sqlite: SqliteStoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     let mod: { openPostgresStore?: (url: string) => Promise<Store> };
     try {
@@ -14,5 +15,5 @@ export async function openStore(url: string): Promise<Store> {
     if (typeof mod.openPostgresStore !== 'function') throw new Error('src/store/postgres/index.js does not export openPostgresStore(url)');
     return mod.openPostgresStore(url);
   }
-  return openSqliteStore(url);
+  return openSqliteStore(url, sqlite);
 }

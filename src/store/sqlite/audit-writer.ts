@@ -10,13 +10,26 @@ import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
 
 const encoder = new TextEncoder();
 
+export interface AuditWriterOptions {
+  path: string;
+  busyTimeoutMs: number;
+  walAutocheckpointPages: number;
+  /** Run the WAL checkpoints on this thread, looking every this many ms (0: no). */
+  checkpointEveryMs: number;
+}
+
 export class AuditWriter {
   private worker: Worker | null = null;
   private seq = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly inflight = new Set<Promise<void>>();
 
-  constructor(private readonly options: { path: string; busyTimeoutMs: number; walAutocheckpointPages: number }) {}
+  private closing = false;
+
+  constructor(private readonly options: AuditWriterOptions) {
+    // the checkpoints must always have a thread to run on: started now, restarted if it fails
+    if (options.checkpointEveryMs > 0) this.worker = this.start();
+  }
 
   /** Started on first use: the schema is migrated by then. */
   private start(): Worker {
@@ -29,12 +42,17 @@ export class AuditWriter {
       else waiter.resolve();
     });
     const failAll = (e: Error) => {
-      if (this.worker === worker) this.worker = null; // the next batch starts a new thread
       for (const w of this.waiting.values()) w.reject(e);
       this.waiting.clear();
+      if (this.worker !== worker) return;
+      this.worker = null; // the next batch starts a new thread
+      if (this.options.checkpointEveryMs > 0 && !this.closing) {
+        setTimeout(() => { if (!this.closing) this.worker ??= this.start(); }, 1000).unref();
+      }
     };
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`audit writer exited (code ${code})`)));
+    worker.unref(); // only batches in flight keep the process alive
     return worker;
   }
 
@@ -62,11 +80,13 @@ export class AuditWriter {
 
   /** Waits for the batches sent, then lets the thread close its connection and stop. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([...this.inflight]);
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.ref(); // waiting for it must keep the process alive
     worker.postMessage({ close: true } satisfies AuditBatchMessage);
     await exited;
   }

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,29 @@ describe('read path shortcuts', () => {
       expect(bytes && [bytes.version, bytes.lastUpdated, bytes.bytes?.toString('utf8') ?? null]).toEqual(text && [text.version, text.lastUpdated, text.body]);
     }
     expect(await store.readViewBytes!('Organization', [], 1)).toEqual([]);
+    await store.close();
+  });
+
+  it('a server store checkpoints the WAL on its writer thread, not in the COMMIT of a write', async () => {
+    const file = join(dir, `checkpoint-${++n}.sqlite`);
+    const store = await openSqliteStore(file, { backgroundCheckpoint: true, walAutocheckpointPages: 100 });
+    await store.migrate();
+    const before = statSync(file).size;
+    const big = 'x'.repeat(20_000);
+    for (let t = 0; t < 20; t++) {
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 10; i++) {
+          const c = change({ type: 'Organization', id: `o${t}-${i}` });
+          c.views = c.views.map((v) => (v.body === null ? v : { ...v, body: JSON.stringify({ resourceType: 'Organization', id: `o${t}-${i}`, name: `${big}${v.profile}` }) }));
+          await tx.write(c);
+        }
+      });
+    }
+    // the write connection never checkpoints (wal_autocheckpoint 0): pages reach the database file only
+    // through the writer thread's checkpoints
+    for (let i = 0; i < 100 && statSync(file).size < before + 2_000_000; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(before + 2_000_000);
+    expect((await store.readViewAsBytes!('Organization', 'o19-9', 1))?.bytes?.length).toBeGreaterThan(20_000);
     await store.close();
   });
 

@@ -35,6 +35,10 @@ export interface SqliteStoreOptions {
   walAutocheckpointPages?: number;
   /** Memory for the most recently served view bodies, MiB (default 64; 0: none). */
   bodyCacheMiB?: number;
+  /** A server's store: WAL checkpoints run on the audit writer thread instead of inside the COMMIT of
+   * whichever write crosses the threshold (copying ~40 MB there stalls the event loop). Default false:
+   * short-lived commands keep SQLite's automatic checkpoints. */
+  backgroundCheckpoint?: boolean;
 }
 
 function configure(db: Database.Database, opts: SqliteStoreOptions): void {
@@ -56,7 +60,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
   const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000));
-  writeDb.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
+  writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint ? 0 : walAutocheckpointPages}`);
   // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
   // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
   // once instead and retry asynchronously (beginImmediate).
@@ -69,7 +73,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const readConn = new SqliteConnection(readDb);
   const reader = new SnapshotReader(readConn, params, Math.max(0, opts.bodyCacheMiB ?? 64) * 1024 * 1024);
   const audit = new SqlAudit(sqliteDialect);
-  const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages });
+  const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages, checkpointEveryMs: opts.backgroundCheckpoint ? 250 : 0 });
   const writes = new WriteQueue();
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
 
