@@ -14,6 +14,9 @@ export const PROFILE = {
 
 /** The generator's "now": fixed, so output does not depend on the clock. */
 export const REFERENCE_DATE = Date.UTC(2026, 10, 1, 8, 0, 0);
+
+/** Opening days: one availableTime per day, as the ROR profile allows one daysOfWeek per entry. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 const DAY = 86_400_000;
 
 export const isoDateTime = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');

@@ -6,7 +6,7 @@ import {
   PROFESSIONS_RESSOURCE, ROR, SPECIALISATIONS, SYS, cc, coding,
 } from './codes.js';
 import {
-  PROFILE, REFERENCE_DATE, address, capacity, communeCog, creationDate, equipment, healthcareServiceContact,
+  PROFILE, REFERENCE_DATE, WEEKDAYS, address, capacity, communeCog, creationDate, equipment, healthcareServiceContact,
   identifier, isoDate, meta, organizationContact, phone, telecom, type CapacitySpec,
 } from './builders.js';
 import type { GeoIndex } from './context.js';
@@ -372,7 +372,7 @@ function offer(rng: Rng, region: string, id: string, ident: { type: ReturnType<t
   };
   if (rng.chance(0.3)) hcs.telecom = [telecom('mss', `${id}@example.mssante.fr`, L.restreint)];
   if (u.careMode !== MODE_PEC.HC && u.careMode !== MODE_PEC.URG && u.careMode !== MODE_PEC.HEB_PERM) {
-    hcs.availableTime = [{ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri'], availableStartTime: '08:30:00', availableEndTime: '18:00:00' }];
+    hcs.availableTime = WEEKDAYS.map((day) => ({ daysOfWeek: [day], availableStartTime: '08:30:00', availableEndTime: '18:00:00' }));
   } else hcs.availableTime = [{ allDay: true }];
   if (rng.chance(0.01)) {
     hcs.notAvailable = [{ id: 'closingReopeningDate', description: 'Fermeture pour travaux', during: { start: isoDate(REFERENCE_DATE - 20 * 86_400_000), end: isoDate(REFERENCE_DATE + 40 * 86_400_000) } }];

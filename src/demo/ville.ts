@@ -2,7 +2,7 @@
 // in cabinets (Organization + offer + place) or attached to the real maisons de santé of the département.
 import type { CodeableConcept, Extension, HealthcareService, Location, Organization, Resource } from './fhir-types.js';
 import { ACTES, CHAMP, CONFIDENTIALITY as L, FONCTION_CONTACT, MODE_PEC, NATURE_CONTACT, ROR, SYS, cc, coding } from './codes.js';
-import { PROFILE, address, communeCog, creationDate, healthcareServiceContact, identifier, meta, phone, telecom } from './builders.js';
+import { PROFILE, WEEKDAYS, address, communeCog, creationDate, healthcareServiceContact, identifier, meta, phone, telecom } from './builders.js';
 import type { EstablishmentContext } from './establishments.js';
 import { professional, type ProfessionCode } from './people.js';
 import { Rng } from './prng.js';
@@ -146,7 +146,7 @@ function* cabinet(rng: Rng, region: string, key: string, prof: VilleProfession, 
     location: [{ reference: `Location/${loc.id}` }],
     name: `${prof.activity[1]} - ${commune[1]}`,
     characteristic,
-    availableTime: [{ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri'], availableStartTime: '08:00:00', availableEndTime: '19:00:00' }],
+    availableTime: WEEKDAYS.map((day) => ({ daysOfWeek: [day], availableStartTime: '08:00:00', availableEndTime: '19:00:00' })),
   };
   yield hcs;
 }
