@@ -9,7 +9,7 @@ import type { Recording } from './baseline-server.js';
 import { cacheDir } from './dataset.js';
 import { getToken, record } from './http.js';
 import { mergeLoads, runLoad, type LoadResult } from './load.js';
-import { readRss, sampleRss, startBaselineServer, startRorServer, type ServerProcess } from './processes.js';
+import { readRss, sampleRss, startBaselineServer, startRorServer, waitIdle, type ServerProcess } from './processes.js';
 import { discoverReadPaths, discoverSearchValues, searchScenarios, type SearchScenario, type SearchValues } from './scenarios.js';
 import { makeRecord, type BenchRecord } from './stats.js';
 import { besideSearches, capacityRecords, readMix, runCapacityLoad } from './capacity-load.js';
@@ -103,6 +103,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
     const pair = async (paths: string[], authorization: string, connections: number, seconds: number): Promise<Pair> => {
       const rounds: { ror: LoadResult[]; bare: LoadResult[] } = { ror: [], bare: [] };
       for (let i = 0; i < opts.rounds; i++) {
+        await waitIdle(ror!.pid);
         rounds.ror.push(await runLoad({ url: ror!.url, paths, headers: { authorization }, connections, seconds }));
         rounds.bare.push(await runLoad({ url: bare!.url, paths, headers: { authorization }, connections, seconds }));
       }
@@ -207,7 +208,9 @@ async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, readPath
     for (const [what, paths] of loads) {
       const rounds: { on: LoadResult[]; off: LoadResult[] } = { on: [], off: [] };
       for (let i = 0; i < Math.max(2, opts.rounds); i++) {
+        await waitIdle(audited.pid);
         rounds.on.push(await runLoad({ url: audited.url, paths, headers: { authorization }, connections: READ_CONNECTIONS, seconds: opts.readSeconds }));
+        await waitIdle(unaudited.pid);
         rounds.off.push(await runLoad({ url: unaudited.url, paths, headers: { authorization }, connections: READ_CONNECTIONS, seconds: opts.readSeconds }));
       }
       const name = `audit cost on reads: ${what}, audited / not audited (${READ_CONNECTIONS} conn)`;
@@ -224,6 +227,7 @@ async function capacityFigures(ctx: HttpBenchContext, ror: ServerProcess, readPa
   const { opts, dataset } = ctx;
   const seconds = Math.max(2, opts.readSeconds);
   ctx.log(`capacity PATCH (write profile A: national then by id with a read load beside, then national alone; ${seconds} s each)…`);
+  await waitIdle(ror.pid);
   try {
     const c = await runCapacityLoad({ base: ror.url, db: ctx.db, serverPid: ror.pid, readPaths, searchPaths: besideSearches(postalCode), readAuth, seconds, connections: CAPACITY_CONNECTIONS });
     return capacityRecords(c, dataset, CAPACITY_CONNECTIONS, opts.workers, readBaseline);

@@ -137,3 +137,15 @@ export function processTreeCpu(pid: number): number {
   }
   return total / 100;
 }
+
+/** Waits until a server has finished the work a load phase left behind (requests still running when the
+ * phase's connections closed: a slow search keeps its core busy long after), i.e. until it uses less than
+ * a fifth of a core over 200 ms; gives up after `maxMs`. Without it, the next phase measures the backlog. */
+export async function waitIdle(pid: number, maxMs = 30_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const before = processTreeCpu(pid);
+    await new Promise((r) => setTimeout(r, 200));
+    if (processTreeCpu(pid) - before < 0.04) return;
+  }
+}
