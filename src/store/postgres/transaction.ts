@@ -9,12 +9,11 @@
 // change the database meanwhile: the transaction holds the writer lock (store.ts). Calls on one
 // transaction are sequential (each awaited before the next), as the FHIR layer makes them.
 import type pg from 'pg';
-import type { AuditRecord, ClientRecord, HistoryOptions, Referrer, ResourceWrite, StoreTx, StoredResource, StoredView } from '../contract.js';
+import type { HistoryOptions, Referrer, ResourceWrite, StoredResource, StoredView } from '../contract.js';
 import type { SearchQuery, SearchResult } from '../query.js';
 import type { ParamCatalog } from '../sql/param-catalog.js';
 import type { Queryable } from '../sql/queryable.js';
-import { SqlReader } from '../sql/reader.js';
-import { SqlWriter } from '../sql/writer.js';
+import { SqlTransaction } from '../sql/transaction.js';
 import { PgQueryable } from './connection.js';
 import { postgresDialect } from './dialect.js';
 import { appendAuditBulk } from './audit.js';
@@ -59,10 +58,7 @@ class GatedQueryable implements Queryable {
 const byRef = (a: Referrer, b: Referrer) =>
   a.type < b.type ? -1 : a.type > b.type ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.param < b.param ? -1 : a.param > b.param ? 1 : 0;
 
-export class PgTransaction extends SqlReader implements StoreTx {
-  private readonly writer: SqlWriter;
-  private open = true;
-
+export class PgTransaction extends SqlTransaction {
   private writes: ResourceWrite[] = [];
   /** Latest buffered resource per key (writes marked resourceUnchanged do not change it). */
   private readonly resources = new Map<string, StoredResource>();
@@ -83,23 +79,13 @@ export class PgTransaction extends SqlReader implements StoreTx {
 
   constructor(private readonly client: pg.PoolClient, params: ParamCatalog) {
     const q = new GatedQueryable(new PgQueryable(client));
-    super(q, postgresDialect, params, true);
+    super(q, postgresDialect, params, appendAuditBulk);
     this.gated = q;
-    this.writer = new SqlWriter(q, postgresDialect, params);
-  }
-
-  /** Called by the store at COMMIT/ROLLBACK. */
-  end(): void {
-    this.open = false;
-  }
-
-  private check(): void {
-    if (!this.open) throw new Error('the transaction has ended');
   }
 
   // ---- writes -------------------------------------------------------------------------------------
 
-  async write(change: ResourceWrite): Promise<void> {
+  override async write(change: ResourceWrite): Promise<void> {
     this.check();
     const r = change.resource;
     if (!r.type || !r.id) throw new Error('a stored resource needs a type and an id');
@@ -177,21 +163,6 @@ export class PgTransaction extends SqlReader implements StoreTx {
     this.gated.gate = this.gated.gate.then(() => flushWrites(this.client, this.params, writes));
     // a failure surfaces at the next statement or at commit; this only keeps it from being "unhandled"
     this.gated.gate.catch(() => undefined);
-  }
-
-  async putClient(client: ClientRecord): Promise<void> {
-    this.check();
-    await this.writer.putClient(client);
-  }
-
-  async deleteClient(id: string): Promise<boolean> {
-    this.check();
-    return this.writer.deleteClient(id);
-  }
-
-  async appendAudit(records: AuditRecord[]): Promise<void> {
-    this.check();
-    await appendAuditBulk(this.q, records);
   }
 
   // ---- reads merged with the buffer ---------------------------------------------------------------

@@ -25,7 +25,7 @@ export class SqlTransaction extends SqlReader implements StoreTx {
     this.open = false;
   }
 
-  private check(): void {
+  protected check(): void {
     if (!this.open) throw new Error('the transaction has ended');
   }
 
