@@ -1,17 +1,12 @@
 // Harness of the write, audit and limit tests: a real server on a real embedded database, the directory
 // fixture, and clients registered with write profiles and EGs (tokens obtained over HTTP).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Resource } from '../../src/policy/types.js';
 import type { ClientRecord, Store } from '../../src/store/contract.js';
-import { openStore } from '../../src/store/open.js';
-import { openIngestSession } from '../../src/fhir/ingest.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
-import { TokenService } from '../../src/server/auth/tokens.js';
 import { hashSecret } from '../../src/server/auth/secrets.js';
-import { registerDemoClients } from '../../src/server/demo-clients.js';
+import { openTestDatabase, readReply, testTokens } from '../helpers/server.js';
 
 export interface TestClient {
   id: string;
@@ -49,26 +44,15 @@ export interface WriteServer {
 }
 
 export async function startWriteServer(resources: Resource[], opts: Partial<AppOptions> = {}): Promise<WriteServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ror-write-test-'));
-  const store = await openStore(join(dir, 'test.db'));
-  await store.migrate();
-  await registerDemoClients(store);
+  const { dir, store, ingest } = await openTestDatabase('ror-write-test-');
   await store.transaction(async (tx) => {
     for (const c of CLIENTS) {
       const record: ClientRecord = { id: c.id, secretHash: hashSecret(`${c.id}-secret`), cu: c.cu, write: c.write ?? [], egs: c.egs ?? [], operator: c.operator ?? false, createdAt: Date.now() };
       await tx.putClient(record);
     }
   });
-  const ingest = async (rs: Resource[]) => {
-    await store.transaction(async (tx) => {
-      const s = openIngestSession(tx);
-      await s.add(rs);
-      await s.finish();
-    });
-  };
   if (resources.length) await ingest(resources);
-  const tokens = new TokenService({ secret: new TextEncoder().encode('test-secret-key-0123456789abcdef'), lifetime: 300, issuer: 'ror' });
-  const app = await buildApp({ store, tokens, audit: { intervalMs: 20 }, ...opts });
+  const app = await buildApp({ store, tokens: testTokens(), audit: { intervalMs: 20 }, ...opts });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const cache = new Map<string, string>();
   const token = async (id: string) => {
@@ -91,15 +75,7 @@ export async function startWriteServer(resources: Resource[], opts: Partial<AppO
       const h: Record<string, string> = { ...headers };
       if (client) h.authorization = `Bearer ${await token(client)}`;
       if (body !== undefined && !h['content-type']) h['content-type'] = 'application/fhir+json';
-      const res = await fetch(`${url}${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-      const text = await res.text();
-      let parsed: any;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
+      return readReply(await fetch(`${url}${path}`, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) }));
     },
     async close() {
       await app.close();

@@ -29,8 +29,10 @@ export interface TestServer {
 /** The demo client holding each read profile. */
 export const CLIENT_OF_PROFILE = ['demo-public', 'demo-samu', 'demo-orientation', 'demo-ms', 'demo-ars', 'demo-dac'] as const;
 
-export async function startTestServer(resources: Resource[] = [], opts: { tokenLifetime?: number } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ror-test-'));
+/** A fresh database in a temporary directory, with the demo clients, and how to load resources into it
+ * (one ingestion transaction, as `ror import` does). */
+export async function openTestDatabase(prefix: string): Promise<{ dir: string; store: Store; ingest(resources: Resource[]): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const store = await openStore(join(dir, 'test.db'));
   await store.migrate();
   await registerDemoClients(store);
@@ -41,8 +43,29 @@ export async function startTestServer(resources: Resource[] = [], opts: { tokenL
       await s.finish();
     });
   };
+  return { dir, store, ingest };
+}
+
+/** The token service of the test servers. */
+export const testTokens = (lifetime = 300): TokenService =>
+  new TokenService({ secret: new TextEncoder().encode('test-secret-key-0123456789abcdef'), lifetime, issuer: 'ror' });
+
+/** An answer's status, headers, text and body parsed as JSON (undefined when it is not JSON). */
+export async function readReply(res: Response): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+export async function startTestServer(resources: Resource[] = [], opts: { tokenLifetime?: number } = {}): Promise<TestServer> {
+  const { dir, store, ingest } = await openTestDatabase('ror-test-');
   if (resources.length) await ingest(resources);
-  const tokens = new TokenService({ secret: new TextEncoder().encode('test-secret-key-0123456789abcdef'), lifetime: opts.tokenLifetime ?? 300, issuer: 'ror' });
+  const tokens = testTokens(opts.tokenLifetime);
   const app = await buildApp({ store, tokens });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const cache = new Map<string, string>();
@@ -70,15 +93,7 @@ export async function startTestServer(resources: Resource[] = [], opts: { tokenL
     async request(clientId, path, init = {}) {
       const headers: Record<string, string> = { ...(init.headers ?? {}) };
       if (clientId) headers.authorization = `Bearer ${await token(clientId)}`;
-      const res = await fetch(`${address}${path}`, { ...init, headers });
-      const text = await res.text();
-      let body: any;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
-      return { status: res.status, headers: res.headers, body, text };
+      return readReply(await fetch(`${address}${path}`, { ...init, headers }));
     },
     async close() {
       await app.close();
