@@ -61,14 +61,17 @@ export class SnapshotReader extends SqlReader {
   override async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
     if (ids.length === 0) return [];
     const refs = this.conn.allSync<ViewRef & { id: string; bid: number }>(VIEW_REFS, [profile, type, JSON.stringify(ids)]);
-    const missing = refs.filter((r) => this.bodies.get(r.bid) === undefined).map((r) => r.bid);
-    const fetched = new Map<number, Buffer>();
+    // one cache lookup per view; the bodies not cached are read in one statement
+    const bytes = refs.map((r) => this.bodies.get(r.bid));
+    const missing = refs.filter((_, i) => bytes[i] === undefined).map((r) => r.bid);
     if (missing.length > 0) {
+      const fetched = new Map<number, Buffer>();
       for (const row of this.conn.allSync<{ bid: number; body: Buffer }>(BODIES, [JSON.stringify(missing)])) {
         fetched.set(row.bid, row.body);
         this.bodies.set(row.bid, row.body);
       }
+      refs.forEach((r, i) => (bytes[i] ??= fetched.get(r.bid)));
     }
-    return refs.map((r) => ({ id: r.id, version: r.version, lastUpdated: r.last_updated, bytes: fetched.get(r.bid) ?? this.body(r.bid) }));
+    return refs.map((r, i) => ({ id: r.id, version: r.version, lastUpdated: r.last_updated, bytes: bytes[i]! }));
   }
 }
