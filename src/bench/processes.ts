@@ -64,7 +64,9 @@ export function stopChild(child: ChildProcess): Promise<void> {
 /** The real server on a database, on a free loopback port (`workers` > 1: `serve --workers`). The logger
  * is off by default in `serve`. */
 export function startRorServer(db: string, workers = 1, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const args = [rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  // ROR_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof"): node options for the real server only
+  const nodeArgs = (process.env.ROR_BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const args = [...nodeArgs, rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
   // the per-client rate limit (10,000 req/s by default) would cap the read figures: off for the bench
   return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/, { ROR_RATE_LIMIT: '0', ...env });
 }

@@ -613,6 +613,24 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(rows.map((r) => JSON.parse(r.body))).toEqual([body, body]);
       });
 
+      it('keeps every event of a long batch with its entities and its body (pretty-printed text included)', async () => {
+        const pretty = JSON.stringify({ resourceType: 'AuditEvent', note: 'line\nbreak' }, null, 2);
+        const batch = Array.from({ length: 130 }, (_, i) => ({
+          ...event(i, `c${i % 3}`, 'R', 'read', 0, Array.from({ length: i % 4 }, (_, k) => ({ type: 'Location', id: `l${(i + k) % 5}` }))),
+          ...(i === 77 ? { body: pretty } : {}),
+        }));
+        await (store.appendAudit?.(batch) ?? store.transaction(async (tx) => tx.appendAudit(batch)));
+        const all = await store.searchAudit({ count: 200 });
+        expect(all.map((r) => r.recorded)).toEqual(batch.map((e) => e.recorded).reverse());
+        expect(JSON.parse(all.find((r) => r.recorded === 77)!.body)).toEqual(JSON.parse(pretty));
+        expect(JSON.parse(all.find((r) => r.recorded === 76)!.body)).toEqual({ resourceType: 'AuditEvent', recorded: 76, clientId: 'c1' });
+        const mentioning = (id: string) => batch.filter((e) => e.entities.some((x) => x.id === id)).map((e) => e.recorded).reverse();
+        for (const id of ['l0', 'l3']) {
+          expect((await store.searchAudit({ count: 200, entityType: 'Location', entityId: id })).map((r) => r.recorded)).toEqual(mentioning(id));
+        }
+        expect((await store.searchAudit({ count: 200, entityType: 'Location' })).length).toBe(batch.filter((e) => e.entities.length > 0).length);
+      });
+
       it('a rolled back transaction leaves no audit event', async () => {
         await expect(store.transaction(async (tx) => {
           await tx.appendAudit([event(1000, 'tool-a', 'C', 'create', 0, [])]);

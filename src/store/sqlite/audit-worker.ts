@@ -6,11 +6,11 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
-import { appendAuditRows, type AuditRowTuple } from './audit.js';
+import { appendAuditWire } from './audit.js';
 import type { AuditWriterOptions } from './audit-writer.js';
 
 /** A batch to append, or the order to close the connection and stop once the batches before it are done. */
-export type AuditBatchMessage = { seq: number; json: Uint8Array } | { close: true };
+export type AuditBatchMessage = { seq: number; columns: Uint8Array; bodies: Uint8Array } | { close: true };
 export type AuditBatchReply = { seq: number } | { seq: number; error: string };
 
 const { path, busyTimeoutMs, walAutocheckpointPages, checkpointEveryMs } = workerData as AuditWriterOptions;
@@ -35,11 +35,11 @@ const checkpoints = checkpointEveryMs > 0
 
 const decoder = new TextDecoder();
 
-function append(m: { seq: number; json: Uint8Array }): void {
+function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): void {
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      appendAuditRows(conn, JSON.parse(decoder.decode(m.json)) as AuditRowTuple[]);
+      appendAuditWire(conn, { columns: decoder.decode(m.columns), bodies: decoder.decode(m.bodies) });
       db.exec('COMMIT');
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');

@@ -4,7 +4,7 @@
 // append their events inside the transaction (StoreTx.appendAudit): atomic with the change they record.
 import type { Worker } from 'node:worker_threads';
 import type { AuditRecord } from '../contract.js';
-import { auditBatchJson } from './audit.js';
+import { encodeAuditBatch } from './audit.js';
 import { startWorker } from '../../threads.js';
 import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
 
@@ -64,9 +64,11 @@ export class AuditWriter {
     const seq = ++this.seq;
     const done = new Promise<void>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      // as bytes moved to the thread, not a string copied there
-      const json = encoder.encode(auditBatchJson(records));
-      worker.postMessage({ seq, json } satisfies AuditBatchMessage, [json.buffer]);
+      // as bytes moved to the thread, not strings copied there
+      const wire = encodeAuditBatch(records);
+      const columns = encoder.encode(wire.columns);
+      const bodies = encoder.encode(wire.bodies);
+      worker.postMessage({ seq, columns, bodies } satisfies AuditBatchMessage, [columns.buffer, bodies.buffer]);
     });
     this.inflight.add(done);
     worker.ref(); // a batch in flight keeps the process alive; an idle writer does not
