@@ -13,6 +13,7 @@ import {
   type Sector,
 } from '../../policy/index.js';
 import type { StoreReader } from '../../store/contract.js';
+import { parseStored } from '../parsed-bodies.js';
 import { parseReference } from '../resource-types.js';
 
 const SENSITIVE_URL = 'https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/ror-healthcareservice-sensitive-unit';
@@ -39,7 +40,7 @@ export function storeNeighbourhood(reader: StoreReader): Neighbourhood {
       const key = `${type}/${id}`;
       if (cache.has(key)) return cache.get(key)!;
       const stored = await reader.readResource(type, id);
-      const value = stored?.body ? (JSON.parse(stored.body) as Resource) : null;
+      const value = stored?.body ? parseStored(type, id, stored.body) : null;
       cache.set(key, value);
       return value;
     },

@@ -6,6 +6,7 @@
 import type { ProfileMask, Resource } from '../../policy/index.js';
 import type { ResourceInView, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
 import { changedElements } from '../changed-elements.js';
+import { parseStored, rememberParsed } from '../parsed-bodies.js';
 import { paramsReading } from '../search/index.js';
 import type { Neighbourhood } from './context.js';
 import type { IndexScope } from './render.js';
@@ -27,7 +28,7 @@ const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
  * its current view states when the caller has read them (`views`, readViewStates form: not read again). */
 export type StoredWithRaw = StoredResource & { raw?: Resource; views?: StoredView[] };
 const knownOf = (s: StoredWithRaw): Known =>
-  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? (JSON.parse(s.body) as Resource)), body: s.body });
+  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? parseStored(s.type, s.id, s.body)), body: s.body });
 /** View states without their bodies: the renderer needs only version, hash and existence. */
 const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
 
@@ -102,6 +103,8 @@ export class SessionNeighbourhood implements Neighbourhood {
     if (prior?.raw && !this.changed.has(k)) this.storedRaw.set(k, prior.raw);
     this.changed.add(k);
     this.known.set(k, knownOf(given));
+    // the new version's object, never mutated from now on, is what its text parses to
+    if (given.raw && given.body !== null) rememberParsed(stored.type, stored.id, given.body, given.raw);
     if (created) this.states.set(k, []);
     if (deferred) this.unwritten.set(k, stored);
     else await this.tx.write({ resource: stored, views: [], index: null });

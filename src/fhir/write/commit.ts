@@ -9,6 +9,7 @@ import type { Store, StoredResource, StoredView, StoreTx } from '../../store/con
 import { auditRecord, type AuditFacts } from '../audit/event.js';
 import { FhirError, notFound } from '../errors.js';
 import { openIngestSession } from '../ingest.js';
+import { parseStored } from '../parsed-bodies.js';
 import { checkTypeAndId } from '../rest/read.js';
 import { FHIR_JSON, type Caller, type FhirResponse } from '../rest/types.js';
 import { structuralErrors } from '../validate/index.js';
@@ -100,7 +101,7 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
   checkTypeAndId(plan.type, plan.id);
   const now = ctx.now ?? Date.now;
   const stored = plan.known ? plan.known.stored : await tx.readResource(plan.type, plan.id);
-  const current = plan.known ? plan.known.current : stored?.body ? (JSON.parse(stored.body) as Json) : null;
+  const current = plan.known ? plan.known.current : stored?.body ? (parseStored(plan.type, plan.id, stored.body) as Json) : null;
   if (!current && !plan.mayCreate) {
     if (stored && ctx.caller.operator) throw new FhirError(410, 'deleted', `${plan.type}/${plan.id} has been deleted`);
     throw notFound(`${plan.type}/${plan.id} is not known`);

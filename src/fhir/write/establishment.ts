@@ -6,6 +6,7 @@ import type { StoredResource, StoreReader } from '../../store/contract.js';
 import { FhirError } from '../errors.js';
 import { parseReference } from '../resource-types.js';
 import type { Caller } from '../rest/types.js';
+import { parseStored } from '../parsed-bodies.js';
 import type { RawReads } from './raw-reads.js';
 
 type Json = Record<string, any>;
@@ -15,7 +16,7 @@ const MAX_PARENTS = 4;
 async function raw(reader: StoreReader, type: string, id: string, raws?: RawReads): Promise<Json | null> {
   if (raws) return raws.get(reader, type, id);
   const r = await reader.readResource(type, id);
-  return r?.body ? (JSON.parse(r.body) as Json) : null;
+  return r?.body ? parseStored(type, id, r.body) : null;
 }
 
 /** Keys naming an Organization and its ancestors: logical ids and every identifier value. */
@@ -85,7 +86,7 @@ export async function resolveNationalLocation(reader: StoreReader, identifier: s
   const matches: NationalMatch[] = [];
   for (const { id } of found.rows) {
     const stored = await reader.readResource('Location', id);
-    const loc = stored?.body ? (JSON.parse(stored.body) as Json) : null;
+    const loc = stored?.body ? (parseStored('Location', id, stored.body) as Json) : null;
     if (!stored || !loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;
     const keys = await establishmentKeys(reader, 'Location', id, loc, raws);
     if (keys.has(eg)) matches.push({ id, stored, resource: loc, keys, raws });

@@ -19,6 +19,7 @@ import { assertEstablishment, resolveNationalLocation, type NationalMatch } from
 import { applyFhirPathPatch, parseFhirPathPatch } from './fhirpath-patch.js';
 import { assertHolds, assertToolMayChange, changedElements } from './guard.js';
 import { applyJsonPatch } from './json-patch.js';
+import { parseStored } from '../parsed-bodies.js';
 import { RawReads } from './raw-reads.js';
 import { assertFocusVisible, checkTaskChange, keepReporter, maySeeTask, ownTasksParam, prepareNewTask } from './task.js';
 
@@ -68,7 +69,7 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
       const view = await tx.readView('Location', ref.id, caller.profile);
       if (!view?.body) throw notFound(`Location/${ref.id} is not known`);
       const stored = await tx.readResource('Location', ref.id);
-      await assertEstablishment(tx, caller, 'Location', ref.id, stored?.body ? JSON.parse(stored.body) : null);
+      await assertEstablishment(tx, caller, 'Location', ref.id, stored?.body ? parseStored('Location', ref.id, stored.body) : null);
     }
   }
 }

@@ -6,6 +6,7 @@
 import type { Resource } from '../../policy/types.js';
 import type { StoredView, StoreReader } from '../../store/contract.js';
 import type { StoredWithRaw } from '../views/session.js';
+import { parseStored } from '../parsed-bodies.js';
 
 type Json = Record<string, any>;
 
@@ -18,7 +19,7 @@ export class RawReads {
     let found = this.read.get(key);
     if (found === undefined) {
       const stored = await reader.readResource(type, id);
-      found = stored ? { ...stored, ...(stored.body ? { raw: JSON.parse(stored.body) as Resource } : {}) } : null;
+      found = stored ? { ...stored, ...(stored.body ? { raw: parseStored(type, id, stored.body) } : {}) } : null;
       this.read.set(key, found);
     }
     return (found?.raw as Json | undefined) ?? null;

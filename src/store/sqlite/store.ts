@@ -134,7 +134,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       await auditWriter.close();
       await walSync?.settled();
       try {
+        // best effort (refreshes planner statistics): a sibling process holding the write lock is no error
         writeDb.pragma('optimize');
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
       } finally {
         walSync?.close();
         readDb.close();
