@@ -1,7 +1,7 @@
 // The HTTP figures on one database: the real server and the bare baseline server as child processes,
 // driven in turn (ror, bare, ror, bare…) by autocannon on loopback with the same requests.
 
-import { writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_CLIENTS } from '../server/demo-clients.js';
 import type { BenchOptions } from './args.js';
@@ -95,6 +95,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
       const sizes = answers.map((a, i) => `p${opts.searchProfiles[i]} ${(Buffer.byteLength(a.body, 'base64') / 1024).toFixed(0)} KiB`);
       notes.push(`answer size of "${s.name}": ${sizes.join(', ')}`);
     }
+    mkdirSync(cacheDir, { recursive: true }); // absent with --db on a fresh clone
     writeFileSync(recordingsFile, JSON.stringify(recordings));
     bare = await startBaselineServer(recordingsFile);
 
@@ -113,6 +114,15 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
       }
       return result;
     };
+
+    // Warm-up, not measured: V8 compiles the server's hot paths after thousands of calls, and the figures
+    // compare steady states (the bare server is warmed too, for symmetry).
+    const warmPaths = readPaths[1].length ? readPaths[1] : readPaths.find((p) => p.length) ?? [];
+    if (warmPaths.length) {
+      log('warming up both servers (reads by id, not measured)…');
+      const warmAuth = auth[readPaths[1].length ? 1 : readPaths.indexOf(warmPaths)];
+      for (const server of [ror, bare]) await runLoad({ url: server.url, paths: warmPaths, headers: { authorization: warmAuth }, connections: READ_CONNECTIONS, seconds: Math.max(1, opts.readSeconds / 2) });
+    }
 
     // Reads by id, every profile.
     const readRps: number[] = [];
