@@ -22,18 +22,19 @@ export class SqlAudit {
     if (query.interaction !== undefined) add('e.interaction = ?', query.interaction);
     if (query.outcome !== undefined) add('e.outcome = ?', query.outcome);
     if (query.beforeSeq !== undefined) add('e.seq < ?', query.beforeSeq);
+    // an event's first entity is on its row (migration 5), the others (all of them before) in audit_entities
     if (query.entityType !== undefined && query.entityId === undefined) {
-      add('EXISTS (SELECT 1 FROM audit_entities x WHERE x.seq = e.seq AND x.entity_type = ?)', query.entityType);
+      add('(e.entity_type = ? OR EXISTS (SELECT 1 FROM audit_entities x WHERE x.seq = e.seq AND x.entity_type = ?))', query.entityType, query.entityType);
     }
     if (query.entityId !== undefined) {
       // driven by the entity's spans, newest first: only the events of the batches that mention it are read
       if (query.entityType === undefined) throw new Error('an audit search by entity id needs its type');
       const sql = `SELECT e.seq, e.recorded, e.body FROM audit_entity_spans b JOIN audit_events e ON e.seq BETWEEN b.first_seq AND b.last_seq
         WHERE b.entity_type = ? AND b.entity_id = ?
-          AND EXISTS (SELECT 1 FROM audit_entities x WHERE x.seq = e.seq AND x.entity_type = ? AND x.entity_id = ?)
+          AND ((e.entity_type = ? AND e.entity_id = ?) OR EXISTS (SELECT 1 FROM audit_entities x WHERE x.seq = e.seq AND x.entity_type = ? AND x.entity_id = ?))
           ${where.map((w) => `AND ${w}`).join(' ')}
         ORDER BY b.last_seq DESC, e.seq DESC ${this.d.limit()}`;
-      const spanArgs = [query.entityType, query.entityId, query.entityType, query.entityId];
+      const spanArgs = [query.entityType, query.entityId, query.entityType, query.entityId, query.entityType, query.entityId];
       return rowsOf(await q.all<{ seq: number; recorded: number; body: string }>(sql, [...spanArgs, ...args, query.count]));
     }
     const sql = `SELECT e.seq, e.recorded, e.body FROM audit_events e${where.length ? ` WHERE ${where.join(' AND ')}` : ''}

@@ -18,6 +18,37 @@ runStoreContract('sqlite file', () => openSqliteStore(join(dir, `db-${++n}.sqlit
 runStoreContract('sqlite :memory:', () => openStore(':memory:'));
 
 describe('sqlite specifics', () => {
+  it('finds audit events appended before migration 5 (every entity in audit_entities) beside newer ones', async () => {
+    const file = join(dir, 'audit-v4.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    await store.close();
+    // the v4 layout: no entity column on the event, every entity a row of audit_entities
+    const db = new Database(file);
+    db.exec(`DELETE FROM schema_migrations WHERE version = 5; ALTER TABLE audit_events DROP COLUMN entity_type; ALTER TABLE audit_events DROP COLUMN entity_id;
+      INSERT INTO audit_events (seq, recorded, client, action, interaction, outcome, body) VALUES (1, 10, 'old', 'R', 'read', 0, '{}'), (2, 20, 'old', 'R', 'search-type', 0, '{}');
+      INSERT INTO audit_entities (seq, entity_type, entity_id) VALUES (1, 'Location', 'l1'), (1, 'Organization', 'o1'), (2, 'Location', NULL);
+      INSERT INTO audit_entity_spans (entity_type, entity_id, first_seq, last_seq) VALUES ('Location', 'l1', 1, 1), ('Organization', 'o1', 1, 1);`);
+    db.close();
+    const migrated = await openSqliteStore(file);
+    try {
+      await migrated.migrate();
+      await migrated.appendAudit!([
+        { recorded: 30, clientId: 'new', action: 'R', interaction: 'read', outcome: 0, entities: [{ type: 'Location', id: 'l1' }, { type: 'Organization', id: 'o2' }], body: '{}' },
+        { recorded: 40, clientId: 'new', action: 'R', interaction: 'read', outcome: 0, entities: [{ type: 'Organization', id: 'o1' }], body: '{}' },
+      ]);
+      const recorded = async (entityType: string, entityId?: string) =>
+        (await migrated.searchAudit({ count: 10, entityType, ...(entityId ? { entityId } : {}) })).map((r) => r.recorded);
+      expect(await recorded('Location', 'l1')).toEqual([30, 10]);
+      expect(await recorded('Organization', 'o1')).toEqual([40, 10]);
+      expect(await recorded('Organization', 'o2')).toEqual([30]);
+      expect(await recorded('Location')).toEqual([30, 20, 10]);
+      expect(await recorded('Organization')).toEqual([40, 30, 10]);
+    } finally {
+      await migrated.close();
+    }
+  });
+
   it('stores identical view bodies once', async () => {
     const file = join(dir, 'dedupe.sqlite');
     const store = await openSqliteStore(file);
