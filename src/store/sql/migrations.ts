@@ -4,10 +4,11 @@
 // Tables (rid = internal integer id of a resource; all instants epoch ms):
 //   res(rid, type, id, version, last_updated, deleted)    current state of each resource, UNIQUE(type, id)
 //   resource_history(rid, version, last_updated, bid)      every version (current included); bid null = deleted
-//   bodies(bid, digest, body)                              distinct JSON bodies (resources and views), deduplicated
-//                                                          by sha-256 of the bytes: identical views of several
-//                                                          profiles (meta included), a view identical to the
-//                                                          resource, unchanged versions are stored once
+//   bodies(bid, digest, body)                              JSON bodies (resources and views); identical ones within
+//                                                          one change are stored once. digest: sha-256 of the
+//                                                          bytes (PostgreSQL, and SQLite before this was
+//                                                          changed), or 0x00 + bid (SQLite: sql/writer.ts,
+//                                                          sequentialBodyIds)
 //   views(rid, profile, version, last_updated, hash, bid)  current view per profile; bid null = the resource
 //                                                          does not exist for the profile
 //   view_history(rid, profile, version, ...)               every version of every profile's view

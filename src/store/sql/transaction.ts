@@ -6,7 +6,7 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { SqlReader } from './reader.js';
-import { SqlWriter } from './writer.js';
+import { SqlWriter, type SqlWriterOptions } from './writer.js';
 
 /** Appends audit events on the transaction's connection. */
 export type AuditAppender = (q: Queryable, records: readonly AuditRecord[]) => Promise<void>;
@@ -15,9 +15,9 @@ export class SqlTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
   private open = true;
 
-  constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender) {
+  constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender, writerOptions: SqlWriterOptions = {}) {
     super(q, d, params, true);
-    this.writer = new SqlWriter(q, d, params);
+    this.writer = new SqlWriter(q, d, params, writerOptions);
   }
 
   /** Called by the adapter at COMMIT/ROLLBACK. */

@@ -90,10 +90,33 @@ function sameRows(a: unknown[][], b: unknown[][]): boolean {
   return text(a) === text(b);
 }
 
+/** How a writer identifies the bodies it stores. */
+export interface SqlWriterOptions {
+  /**
+   * Bodies get the next body ids in turn and a surrogate digest derived from the id, instead of a sha-256
+   * of their bytes looked up for an identical body: a view's body carries its own version and instant, so
+   * two changes never store the same text, and identical bodies within one change are stored once anyway.
+   * Saves hashing every body and a random insert into the digest index per body. Requires that nothing
+   * else inserts bodies during the transaction (SQLite: the transaction holds the write lock, and every
+   * body goes through this writer).
+   */
+  sequentialBodyIds?: boolean;
+}
+
+/** The digest column of a body stored with sequentialBodyIds: 0x00 then the body id (big-endian), 9
+ * bytes, so it never equals a 32-byte sha-256 and successive bodies append to the digest index. */
+export function surrogateDigest(bid: number): Buffer {
+  const out = Buffer.alloc(9);
+  out.writeBigUInt64BE(BigInt(bid), 1);
+  return out;
+}
+
 export class SqlWriter {
   private readonly sql: Record<string, string>;
+  /** The next body id (sequentialBodyIds), read at the first body of the transaction. */
+  private nextBid: number | null = null;
 
-  constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog) {
+  constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog, private readonly options: SqlWriterOptions = {}) {
     this.sql = {
       findRes: 'SELECT rid FROM res WHERE type = ? AND id = ?',
       // a row comes back only for a new resource (the common case of an import: one statement)
@@ -103,6 +126,8 @@ export class SqlWriter {
         ${d.upsert(['rid', 'version'], ['last_updated', 'bid', 'cut_start', 'cut_length'])}`,
       findBody: 'SELECT bid FROM bodies WHERE digest = ?',
       insertBody: 'INSERT INTO bodies (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING bid',
+      lastBid: 'SELECT COALESCE(MAX(bid), 0) AS bid FROM bodies',
+      insertBodyAt: 'INSERT INTO bodies (bid, digest, body) VALUES (?, ?, ?)',
       view: `INSERT INTO views (rid, profile, version, last_updated, hash, bid) VALUES #
         ${d.upsert(['rid', 'profile'], ['version', 'last_updated', 'hash', 'bid'])}`,
       viewHistory: `INSERT INTO view_history (rid, profile, version, last_updated, hash, bid) VALUES #
@@ -265,6 +290,12 @@ export class SqlWriter {
   }
 
   private async bodyId(body: string): Promise<number> {
+    if (this.options.sequentialBodyIds) {
+      this.nextBid ??= Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
+      const bid = this.nextBid++;
+      await this.q.run(this.sql.insertBodyAt, [bid, surrogateDigest(bid), body]);
+      return bid;
+    }
     const digest = bodyDigest(body);
     const inserted = await this.q.get<{ bid: number }>(this.sql.insertBody, [digest, body]);
     if (inserted) return Number(inserted.bid);

@@ -7,6 +7,7 @@ import { change, runStoreContract } from '../contract.suite.js';
 import { openStore } from '../open.js';
 import type { IndexKind, SearchQuery } from '../query.js';
 import { compileSearch } from '../sql/compile-search.js';
+import { surrogateDigest } from '../sql/writer.js';
 import { sqliteDialect } from './dialect.js';
 import { openSqliteStore } from './store.js';
 
@@ -47,6 +48,24 @@ describe('sqlite specifics', () => {
     } finally {
       await migrated.close();
     }
+  });
+
+  it('gives bodies successive ids and a surrogate digest instead of hashing them', async () => {
+    const file = join(dir, 'surrogate.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    await store.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'a' })));
+    await store.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'b' })));
+    expect((await store.readResource('Organization', 'b'))?.body).toBeTruthy();
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare('SELECT bid, digest FROM bodies ORDER BY bid').all() as { bid: number; digest: Buffer }[];
+    db.close();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    rows.forEach((r, i) => {
+      expect(r.bid).toBe(rows[0].bid + i);
+      expect(r.digest.equals(surrogateDigest(r.bid))).toBe(true);
+    });
   });
 
   it('stores identical view bodies once', async () => {

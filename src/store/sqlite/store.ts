@@ -95,7 +95,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records));
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true });
       try {
         const value = await fn(tx);
         tx.end();
