@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `ror` command: runs the compiled CLI.
-import '../dist/cli/main.js';
+// Entry point of the `ror` command: sizes the heap (src/heap.ts), then runs the compiled CLI.
+import { enlargeYoungGeneration } from '../dist/heap.js';
+
+enlargeYoungGeneration();
+await import('../dist/cli/main.js');
