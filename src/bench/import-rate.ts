@@ -6,6 +6,7 @@ import { createReadStream, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { openStore } from '../store/open.js';
+import { bulkLoadCacheMiB } from '../store/sqlite/index.js';
 import { loadFile } from '../fhir/load.js';
 import type { Store } from '../store/contract.js';
 
@@ -34,7 +35,7 @@ export async function timeLoad(store: Store, ndjson: string): Promise<ImportRate
 /** The real loader into a fresh SQLite file (removed afterwards). */
 export async function importIntoFreshSqlite(ndjson: string, dbFile: string): Promise<ImportRate> {
   removeSqliteFiles(dbFile);
-  const store = await openStore(dbFile);
+  const store = await openStore(dbFile, { cacheMiB: bulkLoadCacheMiB() }); // as `ror import` does
   try {
     await store.migrate();
     return await timeLoad(store, ndjson);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../store/open.js';
+import { bulkLoadCacheMiB } from '../store/sqlite/index.js';
 import { generateDataset, writeNdjson } from '../demo/index.js';
 import { openIngestSession } from '../fhir/ingest.js';
 import { RenderWorker } from '../fhir/views/render-pool.js';
@@ -73,7 +74,7 @@ export function registerDemo(program: Command): void {
         return;
       }
       const fresh = isPostgresUrl(o.db) || !existsSync(o.db);
-      const store = await openStore(o.db);
+      const store = await openStore(o.db, { cacheMiB: bulkLoadCacheMiB() });
       await store.migrate();
       const counts = await store.countResources();
       if (fresh || Object.values(counts).every((c) => c === 0)) {

@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../store/open.js';
+import { bulkLoadCacheMiB } from '../store/sqlite/index.js';
 import { loadFile } from '../fhir/load.js';
 import { createProgress } from '../fhir/import/index.js';
 import { FhirError } from '../fhir/errors.js';
-import { defaultDb } from './main.js';
+import { defaultDb, intOption } from './main.js';
 
 export function registerImport(program: Command): void {
   program
@@ -12,8 +13,9 @@ export function registerImport(program: Command): void {
     .description('import FHIR Bundles (collection, batch, transaction) or NDJSON files, each all-or-nothing')
     .argument('<files...>', 'files (.json, .ndjson, optionally .gz)')
     .option('--db <file|url>', 'database', defaultDb())
-    .action(async (files: string[], o: { db: string }) => {
-      const store = await openStore(o.db);
+    .option('--cache-mib <n>', 'SQLite page cache for the load, MiB (default: an eighth of memory, 64 to 4096)', intOption('--cache-mib', 1, 1 << 20))
+    .action(async (files: string[], o: { db: string; cacheMib?: number }) => {
+      const store = await openStore(o.db, { cacheMiB: o.cacheMib ?? bulkLoadCacheMiB() });
       let failed = false;
       try {
         await store.migrate();

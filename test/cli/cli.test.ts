@@ -56,8 +56,11 @@ describe('ror', () => {
     const first = await ror('import', bundle);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/3 resources .*3 created/);
-    const again = await ror('import', bundle);
+    const again = await ror('import', '--cache-mib', '16', bundle);
     expect(again.stdout).toMatch(/0 created, 0 updated, 3 unchanged/);
+    const bad = await ror('import', '--cache-mib', '0', bundle);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--cache-mib/);
   });
 
   it('refuses a broken file as a whole, naming the problem, and goes on with the next', async () => {

@@ -1,2 +1,2 @@
-export { openSqliteStore, type SqliteStoreOptions } from './store.js';
+export { bulkLoadCacheMiB, openSqliteStore, type SqliteStoreOptions } from './store.js';
 export { sqliteDialect } from './dialect.js';

@@ -9,7 +9,7 @@ import type { IndexKind, SearchQuery } from '../query.js';
 import { compileSearch } from '../sql/compile-search.js';
 import { surrogateDigest } from '../sql/writer.js';
 import { sqliteDialect } from './dialect.js';
-import { openSqliteStore } from './store.js';
+import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-sqlite-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +19,13 @@ runStoreContract('sqlite file', () => openSqliteStore(join(dir, `db-${++n}.sqlit
 runStoreContract('sqlite :memory:', () => openStore(':memory:'));
 
 describe('sqlite specifics', () => {
+  it('sizes a bulk load\'s page cache at an eighth of memory, between 64 MiB and 4 GiB', () => {
+    const GiB = 1024 ** 3;
+    expect(bulkLoadCacheMiB(24 * GiB)).toBe(3072);
+    expect(bulkLoadCacheMiB(256 * 1024 ** 2)).toBe(64);
+    expect(bulkLoadCacheMiB(512 * GiB)).toBe(4096);
+  });
+
   it('finds audit events appended before migration 5 (every entity in audit_entities) beside newer ones', async () => {
     const file = join(dir, 'audit-v4.sqlite');
     const store = await openSqliteStore(file);

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Store, StoreTx } from '../contract.js';
 import { applyMigrations } from '../sql/migrate.js';
@@ -39,6 +39,16 @@ export interface SqliteStoreOptions {
    * whichever write crosses the threshold (copying ~40 MB there stalls the event loop). Default false:
    * short-lived commands keep SQLite's automatic checkpoints. */
   backgroundCheckpoint?: boolean;
+}
+
+/**
+ * Page cache for a bulk load (`ror import`, `ror demo`), MiB: an eighth of the machine's memory, between
+ * 64 MiB and 4 GiB. A national import writes into index B-trees of gigabytes in random order: with the
+ * default 64 MiB nearly every insert missed the cache (1,445 resources/s; with 3 GiB, 1,766/s). The cache
+ * grows only as pages are used, so a small load takes no more.
+ */
+export function bulkLoadCacheMiB(totalBytes = totalmem()): number {
+  return Math.max(64, Math.min(4096, Math.floor(totalBytes / 8 / 1024 / 1024)));
 }
 
 function configure(db: Database.Database, opts: SqliteStoreOptions): void {
