@@ -2,8 +2,8 @@
 // and one span per entity of the batch (see migration 4). Used by write transactions (a write's own event)
 // and by the audit writer thread (the batched events of reads, audit-writer.ts), which receives a batch in
 // its wire form (encodeAuditBatch): the bodies joined by newlines, so the thread never parses them, and the
-// columns as one small JSON text of a flat array. Rows go in by multi-row INSERTs: per event, the bindings of one statement
-// cost far less than one statement each.
+// columns as the JSON text of one flat array. Rows go in by multi-row INSERTs: binding one statement per
+// 64 events costs far less than running one per event.
 import type { AuditRecord } from '../contract.js';
 import type { SqliteConnection } from './connection.js';
 
@@ -75,13 +75,13 @@ export function appendAuditRows(conn: SqliteConnection, columns: AuditColumns, b
   let c = 0;
   let i = 0;
   for (; c < columns.length; i++) {
-    const [recorded, client, action, interaction, outcome, n] = columns.slice(c, c + 6) as [number, string | null, string, string, number, number];
-    c += 6;
+    const n = columns[c + 5] as number;
     if (i >= bodies.length) throw new Error(`audit batch: more events than the ${bodies.length} bodies`);
     seq++;
-    // the first entity is kept on the event's row (migration 5), the others in audit_entities
-    const first = n > 0 ? c : -1;
-    events.add(seq, recorded, client, action, interaction, outcome, bodies[i], first >= 0 ? columns[first] : null, first >= 0 ? columns[first + 1] : null);
+    // recorded, client, action, interaction, outcome; the first entity is kept on the event's row
+    // (migration 5), the others in audit_entities
+    events.add(seq, columns[c], columns[c + 1], columns[c + 2], columns[c + 3], columns[c + 4], bodies[i], n > 0 ? columns[c + 6] : null, n > 0 ? columns[c + 7] : null);
+    c += 6;
     for (let k = 0; k < n; k++, c += 2) {
       const type = columns[c] as string;
       const id = columns[c + 1] as string | null;
