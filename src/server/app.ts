@@ -13,6 +13,7 @@ import { FHIR_JSON } from '../fhir/rest/types.js';
 import { TokenService } from './auth/tokens.js';
 import { CallerResolver } from './auth/caller.js';
 import { verifySecret } from './auth/secrets.js';
+import { parseStored } from '../fhir/parsed-bodies.js';
 import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
 import { auditRecord, type AuditAction, type AuditFacts } from '../fhir/audit/event.js';
 import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
@@ -132,7 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const stored = await opts.store.readResource(type, id);
     if (!stored?.body) return res;
     if (!caller.operator && type !== 'Task') {
-      const keys = await establishmentKeys(opts.store, type, id, JSON.parse(stored.body));
+      const keys = await establishmentKeys(opts.store, type, id, parseStored(type, id, stored.body));
       if (!caller.egs.some((eg) => keys.has(eg))) return res;
     }
     return { ...res, headers: { ...res.headers, 'ror-resource-version': String(stored.version) } };
