@@ -27,8 +27,10 @@ const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
 /** A stored resource, with its body already parsed when the caller has it (`raw`, not parsed again) and
  * its current view states when the caller has read them (`views`, readViewStates form: not read again). */
 export type StoredWithRaw = StoredResource & { raw?: Resource; views?: StoredView[] };
-const knownOf = (s: StoredWithRaw): Known =>
-  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? parseStored(s.type, s.id, s.body)), body: s.body });
+const knownOf = (s: StoredWithRaw, parse: (type: string, id: string, text: string) => Resource = parseStored): Known =>
+  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? parse(s.type, s.id, s.body)), body: s.body });
+/** A new version's text, parsed once here: nothing to gain from the shared parsed bodies (an import). */
+const parseNew = (_type: string, _id: string, text: string) => JSON.parse(text) as Resource;
 /** View states without their bodies: the renderer needs only version, hash and existence. */
 const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
 
@@ -102,7 +104,7 @@ export class SessionNeighbourhood implements Neighbourhood {
     const prior = this.known.get(k);
     if (prior?.raw && !this.changed.has(k)) this.storedRaw.set(k, prior.raw);
     this.changed.add(k);
-    this.known.set(k, knownOf(given));
+    this.known.set(k, knownOf(given, parseNew));
     // the new version's object, never mutated from now on, is what its text parses to
     if (given.raw && given.body !== null) rememberParsed(stored.type, stored.id, given.body, given.raw);
     if (created) this.states.set(k, []);
