@@ -1,6 +1,7 @@
 // Reads of the embedded store's read-only connection: a search's rows and total come from one snapshot,
-// and view bytes come through the body cache (body-cache.ts): the current view (version, body id) is
-// always read from the database, the immutable bytes it points to are reused when already served.
+// and view bytes come through the body cache (body-cache.ts): the current view (version, body id) of a
+// read by id is the database's answer (view-refs.ts: remembered only until anything commits), the
+// immutable bytes it points to are reused when already served.
 import type { ViewBytes } from '../contract.js';
 import type { SearchQuery, SearchResult } from '../query.js';
 import type { CompiledSearch } from '../sql/compile-search.js';
@@ -9,6 +10,7 @@ import { searchResult, SqlReader, windowTotal, type SearchRow } from '../sql/rea
 import { BodyCache } from './body-cache.js';
 import type { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
+import { ViewRefCache, type ViewRef } from './view-refs.js';
 
 const VIEW_REF = `SELECT v.version, v.last_updated, v.bid FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ?
   WHERE r.type = ? AND r.id = ?`;
@@ -17,19 +19,15 @@ const VIEW_REFS = `SELECT r.id, v.version, v.last_updated, v.bid FROM res r JOIN
 const BODY = 'SELECT CAST(body AS BLOB) AS body FROM bodies WHERE bid = ?';
 const BODIES = 'SELECT bid, CAST(body AS BLOB) AS body FROM bodies WHERE bid IN (SELECT value FROM json_each(?))';
 
-interface ViewRef {
-  version: number;
-  last_updated: number;
-  bid: number | null;
-}
-
 export class SnapshotReader extends SqlReader {
   private readonly snapshot: (compiled: CompiledSearch, query: SearchQuery) => SearchResult;
   private readonly bodies: BodyCache;
+  private readonly refs: ViewRefCache;
 
   constructor(private readonly conn: SqliteConnection, params: ParamCatalog, bodyCacheBytes: number) {
     super(conn, sqliteDialect, params, false);
     this.bodies = new BodyCache(bodyCacheBytes);
+    this.refs = new ViewRefCache(conn.db);
     this.snapshot = conn.db.transaction((compiled: CompiledSearch, query: SearchQuery) => {
       const page = compiled.selectWithTotal ?? compiled.select;
       const rows = conn.allSync<SearchRow>(page.text, page.args);
@@ -53,7 +51,7 @@ export class SnapshotReader extends SqlReader {
   }
 
   override async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
-    const ref = this.conn.getSync<ViewRef>(VIEW_REF, [profile, type, id]);
+    const ref = this.refs.get(profile, type, id, () => this.conn.getSync<ViewRef>(VIEW_REF, [profile, type, id]));
     if (!ref) return null;
     return { version: ref.version, lastUpdated: ref.last_updated, bytes: ref.bid === null ? null : this.body(ref.bid) };
   }

@@ -10,6 +10,7 @@ import { compileSearch } from '../sql/compile-search.js';
 import { surrogateDigest } from '../sql/writer.js';
 import { sqliteDialect } from './dialect.js';
 import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
+import { ViewRefCache } from './view-refs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-sqlite-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +56,47 @@ describe('sqlite specifics', () => {
     } finally {
       await migrated.close();
     }
+  });
+
+  it('reads by id see at once what any connection commits (the remembered view references are dropped)', async () => {
+    const file = join(dir, 'view-refs.sqlite');
+    const server = await openSqliteStore(file);
+    await server.migrate();
+    const other = await openSqliteStore(file); // another process's connection to the same file
+    try {
+      const version = async () => (await server.readViewAsBytes!('Organization', 'a', 1))?.version ?? null;
+      expect(await version()).toBe(null);
+      await server.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'a' })));
+      expect(await version()).toBe(1);
+      expect(await version()).toBe(1);
+      await other.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'a', version: 2 })));
+      expect(await version()).toBe(2);
+      const bytes = (await server.readViewAsBytes!('Organization', 'a', 1))!.bytes!.toString('utf8');
+      expect(JSON.parse(bytes).meta.versionId).toBe('2');
+      await other.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'a', version: 3, profiles: [0] })));
+      expect((await server.readViewAsBytes!('Organization', 'a', 1))?.bytes).toBe(null);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
+
+  it('forgets remembered view references when too many pile up without a commit', () => {
+    const db = new Database(':memory:');
+    const cache = new ViewRefCache(db);
+    let lookups = 0;
+    const lookup = () => {
+      lookups++;
+      return { version: 1, last_updated: 0, bid: 1 };
+    };
+    cache.get(1, 'Location', 'first', lookup);
+    for (let i = 0; i < 100_000; i++) cache.get(1, 'Location', `l${i}`, lookup);
+    const before = lookups;
+    cache.get(1, 'Location', 'first', lookup);
+    expect(lookups).toBe(before + 1);
+    cache.get(1, 'Location', 'first', lookup);
+    expect(lookups).toBe(before + 1);
+    db.close();
   });
 
   it('gives bodies successive ids and a surrogate digest instead of hashing them', async () => {
