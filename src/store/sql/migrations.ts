@@ -6,9 +6,9 @@
 //   resource_history(rid, version, last_updated, bid)      every version (current included); bid null = deleted
 //   bodies(bid, digest, body)                              JSON bodies (resources and views); identical ones within
 //                                                          one change are stored once. digest: sha-256 of the
-//                                                          bytes (PostgreSQL, and SQLite before this was
-//                                                          changed), or 0x00 + bid (SQLite: sql/writer.ts,
-//                                                          sequentialBodyIds)
+//                                                          bytes (PostgreSQL; SQLite bodies written before
+//                                                          sequential ids), or 0x00 + bid (SQLite since:
+//                                                          sql/writer.ts, sequentialBodyIds)
 //   views(rid, profile, version, last_updated, hash, bid)  current view per profile; bid null = the resource
 //                                                          does not exist for the profile
 //   view_history(rid, profile, version, ...)               every version of every profile's view
