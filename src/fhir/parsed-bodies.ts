@@ -6,6 +6,7 @@
 // under the test runner, so that a mutation fails loudly there).
 
 import type { Resource } from '../policy/types.js';
+import { SizedLru } from '../sized-lru.js';
 
 /** Characters of cached text at most (the parsed objects take a few times more). */
 const MAX_CHARS = 16 * 1024 * 1024;
@@ -16,8 +17,7 @@ interface Entry {
   value: Resource;
 }
 
-const entries = new Map<string, Entry>();
-let chars = 0;
+const entries = new SizedLru<string, Entry>(MAX_CHARS);
 
 function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
@@ -26,32 +26,16 @@ function deepFreeze(value: unknown): void {
 }
 
 function put(key: string, text: string, value: Resource): void {
-  const old = entries.get(key);
-  if (old) {
-    entries.delete(key);
-    chars -= old.text.length;
-  }
   if (text.length > MAX_CHARS / 4) return;
   if (FREEZE) deepFreeze(value);
-  entries.set(key, { text, value });
-  chars += text.length;
-  for (const [k, e] of entries) {
-    if (chars <= MAX_CHARS) break;
-    entries.delete(k);
-    chars -= e.text.length;
-  }
+  entries.set(key, { text, value }, text.length);
 }
 
 /** The parsed stored body of type/id: the cached object when `text` is the text it was parsed from. */
 export function parseStored(type: string, id: string, text: string): Resource {
   const key = `${type}/${id}`;
   const hit = entries.get(key);
-  if (hit && hit.text === text) {
-    // most recently used last: the eviction above walks from the oldest
-    entries.delete(key);
-    entries.set(key, hit);
-    return hit.value;
-  }
+  if (hit && hit.text === text) return hit.value;
   const value = JSON.parse(text) as Resource;
   put(key, text, value);
   return value;

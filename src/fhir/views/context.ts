@@ -95,8 +95,8 @@ export async function organizationSectors(nb: Neighbourhood, org: Resource, dept
   for (const id of children.slice(0, 200)) {
     const child = await nb.resource('Organization', id);
     if (!child) continue;
-    const s = await categorySectors(child);
-    if (s) sectors.push(s);
+    const s = categorySector(child);
+    if (s) sectors.push(new Set([s]));
   }
   return union(sectors);
 }
@@ -110,11 +110,6 @@ export function categorySector(org: Resource): Sector | null {
     }
   }
   return null;
-}
-
-async function categorySectors(org: Resource): Promise<ReadonlySet<Sector> | null> {
-  const s = categorySector(org);
-  return s ? new Set([s]) : null;
 }
 
 /** Sector of an offer: its champ d'activité, else its providing organization's. */

@@ -1,13 +1,12 @@
-// Which elements a change touches, in the catalogue's path style (`location`, `extension(<name>)`), and
-// whether a tool's write profiles allow every one of them. The allowed elements are the policy's data
+// Whether a tool's write profiles allow every element a change touches (changed-elements.ts: the
+// catalogue's path style, `location`, `extension(<name>)`). The allowed elements are the policy's data
 // (WRITE_PROFILES / mayWrite), never a list kept here.
 
 import { mayWrite, WRITE_PROFILES, type WriteProfile } from '../../policy/index.js';
-import { changedElements, type ChangedElement } from '../changed-elements.js';
+import type { ChangedElement } from '../changed-elements.js';
 import { FhirError } from '../errors.js';
 import type { Caller } from '../rest/types.js';
 
-export { changedElements, type ChangedElement };
 
 /** Whether write profile `p` covers this changed element of `type`: the policy's mayWrite, and for an
  * extension also the exact url when the policy names one. */

@@ -17,9 +17,9 @@ import { checkIndicators, patchCapacities } from './capacity.js';
 import { applyChange, changeResponse, commitChange, runnerOf, writeAudit, type ChangePlan, type Json, type WriteContext } from './commit.js';
 import { assertEstablishment, resolveNationalLocation, type NationalMatch } from './establishment.js';
 import { applyFhirPathPatch, parseFhirPathPatch } from './fhirpath-patch.js';
-import { assertHolds, assertToolMayChange, changedElements } from './guard.js';
+import { changedElements } from '../changed-elements.js';
+import { assertHolds, assertToolMayChange } from './guard.js';
 import { applyJsonPatch } from './json-patch.js';
-import { parseStored } from '../parsed-bodies.js';
 import { RawReads } from './raw-reads.js';
 import { assertFocusVisible, checkTaskChange, keepReporter, maySeeTask, ownTasksParam, prepareNewTask } from './task.js';
 
@@ -68,8 +68,7 @@ async function guardToolChange(tx: StoreTx, ctx: WriteContext, type: string, id:
       if (!ref || ref.type !== 'Location') throw new FhirError(400, 'invalid', `HealthcareService.location must reference a Location, got '${String(l?.reference)}'`, ['HealthcareService.location']);
       const view = await tx.readView('Location', ref.id, caller.profile);
       if (!view?.body) throw notFound(`Location/${ref.id} is not known`);
-      const stored = await tx.readResource('Location', ref.id);
-      await assertEstablishment(tx, caller, 'Location', ref.id, stored?.body ? parseStored('Location', ref.id, stored.body) : null);
+      await assertEstablishment(tx, caller, 'Location', ref.id, await raws.get(tx, 'Location', ref.id), undefined, raws);
     }
   }
 }

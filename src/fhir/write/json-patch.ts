@@ -4,7 +4,6 @@
 import { deepEqual } from '../changed-elements.js';
 import { FhirError } from '../errors.js';
 
-export { deepEqual };
 
 type Json = unknown;
 interface Op {

@@ -1,36 +1,26 @@
-// The most recently served view bodies, by body id. A body row is immutable (content-addressed by its
-// digest, never updated nor deleted), so an entry can never be stale: the current view of a resource is
-// always looked up in the database, only the bytes it points to come from here. It saves SQLite
+// The most recently served view bodies, by body id. A body row is immutable (never updated nor deleted,
+// and a body id is never reused), so an entry can never be stale: which body is a resource's current view
+// is the database's answer (view-refs.ts), only the bytes it points to come from here. It saves SQLite
 // assembling overflow pages and copying the same bytes again for every read of a popular resource.
+import { SizedLru } from '../../sized-lru.js';
 
 export class BodyCache {
-  private readonly entries = new Map<number, Buffer>();
-  private bytes = 0;
+  private readonly lru: SizedLru<number, Buffer>;
 
-  constructor(private readonly budgetBytes: number) {}
+  constructor(private readonly budgetBytes: number) {
+    this.lru = new SizedLru(budgetBytes);
+  }
 
   get(bid: number): Buffer | undefined {
-    const hit = this.entries.get(bid);
-    if (hit) {
-      // most recently used last: eviction takes from the front
-      this.entries.delete(bid);
-      this.entries.set(bid, hit);
-    }
-    return hit;
+    return this.lru.get(bid);
   }
 
   set(bid: number, body: Buffer): void {
-    if (body.length > this.budgetBytes / 16 || this.entries.has(bid)) return; // a huge body would flush the rest
-    this.entries.set(bid, body);
-    this.bytes += body.length;
-    for (const [oldest, b] of this.entries) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= b.length;
-    }
+    if (body.length > this.budgetBytes / 16 || this.lru.has(bid)) return; // a huge body would flush the rest
+    this.lru.set(bid, body, body.length);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.lru.size;
   }
 }
