@@ -120,6 +120,27 @@ export interface AuditQuery {
   count: number;
 }
 
+/** Events taken in by an AuditBatcher, in the store's own form. */
+export interface AuditBatch {
+  readonly count: number;
+}
+
+/**
+ * The batched audit of reads, for a store that can do better than keeping AuditRecords until they are
+ * appended: each event is encoded as it is added, so that nothing of it but its encoded form waits for
+ * the batch (objects kept for a second cost the garbage collector more than the audit itself).
+ */
+export interface AuditBatcher {
+  add(record: AuditRecord): void;
+  /** Events added since the last take(). */
+  readonly size: number;
+  /** The events added since the last take(), as one batch. */
+  take(): AuditBatch;
+  /** Appends a batch in a transaction of its own, possibly on another thread; resolves once durable.
+   * A batch that failed may be appended again. */
+  append(batch: AuditBatch): Promise<void>;
+}
+
 export interface AuditRow {
   seq: number;
   recorded: number;
@@ -182,4 +203,6 @@ export interface Store extends StoreReader {
   /** Appends audit events in a transaction of their own, possibly on another thread (the batched audit
    * of reads); resolves once they are durable. Without it, callers use transaction() + appendAudit. */
   appendAudit?(records: AuditRecord[]): Promise<void>;
+  /** A new batcher for the batched audit of reads. Without it, callers keep AuditRecords and append them. */
+  auditBatcher?(): AuditBatcher;
 }

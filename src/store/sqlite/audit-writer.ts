@@ -4,11 +4,9 @@
 // append their events inside the transaction (StoreTx.appendAudit): atomic with the change they record.
 import type { Worker } from 'node:worker_threads';
 import type { AuditRecord } from '../contract.js';
-import { encodeAuditBatch } from './audit.js';
+import { AuditWireBuilder, type AuditWireBatch } from './audit-wire.js';
 import { startWorker } from '../../threads.js';
 import type { AuditBatchMessage, AuditBatchReply } from './audit-worker.js';
-
-const encoder = new TextEncoder();
 
 export interface AuditWriterOptions {
   path: string;
@@ -56,19 +54,23 @@ export class AuditWriter {
     return worker;
   }
 
-  /** Resolves once the batch is committed and durable; rejects when that is not confirmed (the thread
-   * failed: the caller keeps the batch and retries it, so an event is recorded at least once). */
+  /** Appends records as one batch (see appendBatch). */
   append(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
+    const builder = new AuditWireBuilder();
+    for (const r of records) builder.add(r);
+    return this.appendBatch(builder.take());
+  }
+
+  /** Resolves once the batch is committed and durable; rejects when that is not confirmed (the thread
+   * failed: the caller keeps the batch and retries it, so an event is recorded at least once). The
+   * batch's bytes are copied to the thread, not moved: it can be sent again. */
+  appendBatch(batch: AuditWireBatch): Promise<void> {
+    if (batch.count === 0) return Promise.resolve();
     const worker = (this.worker ??= this.start());
     const seq = ++this.seq;
     const done = new Promise<void>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      // as bytes moved to the thread, not strings copied there
-      const wire = encodeAuditBatch(records);
-      const columns = encoder.encode(wire.columns);
-      const bodies = encoder.encode(wire.bodies);
-      worker.postMessage({ seq, columns, bodies } satisfies AuditBatchMessage, [columns.buffer, bodies.buffer]);
+      worker.postMessage({ seq, columns: batch.columns, bodies: batch.bodies } satisfies AuditBatchMessage);
     });
     this.inflight.add(done);
     worker.ref(); // a batch in flight keeps the process alive; an idle writer does not

@@ -1,7 +1,7 @@
 // Audit events appended in bulk on one connection, inside a write transaction: the events, their entities,
 // and one span per entity of the batch (see migration 4). Used by write transactions (a write's own event)
 // and by the audit writer thread (the batched events of reads, audit-writer.ts), which receives a batch in
-// its wire form (encodeAuditBatch): the bodies joined by newlines, so the thread never parses them, and the
+// its wire form (audit-wire.ts): the bodies joined by newlines, so the thread never parses them, and the
 // columns as the JSON text of one flat array. Rows go in by multi-row INSERTs: binding one statement per
 // 64 events costs far less than running one per event.
 import type { AuditRecord } from '../contract.js';
@@ -12,7 +12,8 @@ import type { SqliteConnection } from './connection.js';
  * array per event. */
 export type AuditColumns = (string | number | null)[];
 
-/** A batch as sent to the writer thread. Bodies are JSON texts, which never hold a raw newline. */
+/** A batch as the writer thread receives it (audit-wire.ts writes it): the columns as the JSON text of
+ * one AuditColumns array, the bodies (JSON texts, which never hold a raw newline) joined by newlines. */
 export interface AuditBatchWire {
   columns: string;
   bodies: string;
@@ -43,20 +44,17 @@ function columnsOf(records: readonly AuditRecord[]): AuditColumns {
   return out;
 }
 
-/** The body texts, none with a raw newline (JSON.stringify writes none; in given text a raw newline can
+/** A record's body text, with no raw newline (JSON.stringify writes none; in given text a raw newline can
  * only be whitespace, and the same value re-serialised has none). */
-function bodiesOf(records: readonly AuditRecord[]): string[] {
-  const out: string[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const body = records[i].body;
-    out[i] = typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
-  }
-  return out;
+export function bodyText(record: AuditRecord): string {
+  const body = record.body;
+  return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
 }
 
-/** The wire form of a batch (audit-writer.ts). */
-export function encodeAuditBatch(records: readonly AuditRecord[]): AuditBatchWire {
-  return { columns: JSON.stringify(columnsOf(records)), bodies: bodiesOf(records).join('\n') };
+function bodiesOf(records: readonly AuditRecord[]): string[] {
+  const out: string[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) out[i] = bodyText(records[i]);
+  return out;
 }
 
 /** Appends a batch in wire form (the caller holds a write transaction on conn). */

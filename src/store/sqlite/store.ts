@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Store, StoreTx } from '../contract.js';
+import type { AuditBatcher, Store, StoreTx } from '../contract.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
 import { WriteQueue } from '../sql/write-queue.js';
@@ -18,6 +18,7 @@ import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
 import { appendAuditRecords } from './audit.js';
 import { AuditWriter } from './audit-writer.js';
+import { AuditWireBuilder, type AuditWireBatch } from './audit-wire.js';
 import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
 import { seedPlannerStats } from './planner-stats.js';
@@ -158,6 +159,20 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     ...delegateReads(reader),
     searchAudit: (q) => audit.search(readConn, q),
     appendAudit: (records) => auditWriter.append(records),
+    auditBatcher: () => auditBatcher(auditWriter),
   };
   return store;
+}
+
+/** The batched audit of reads: events encoded as they come, batches appended by the writer thread. */
+function auditBatcher(writer: AuditWriter): AuditBatcher {
+  const builder = new AuditWireBuilder();
+  return {
+    add: (record) => builder.add(record),
+    get size() {
+      return builder.size;
+    },
+    take: () => builder.take(),
+    append: (batch) => writer.appendBatch(batch as AuditWireBatch),
+  };
 }
