@@ -138,7 +138,7 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
         makeRecord({ name: `read by id (${READ_CONNECTIONS} conn)`, value: r.ror.rps, unit: 'req/s', baseline: r.bare.rps, dataset, profile: p, target: { on: 'ratio', op: '>=', bound: 0.5, text: 'ratio ≥ 0.5' } }),
       );
     }
-    records.push(...(await auditCost(ctx, ror, readPaths[1], values.postalCode, auth[1])));
+    records.push(...(await auditCost(ctx, readPaths[1], values.postalCode, auth[1])));
     records.push(
       makeRecord({
         name: 'view cost: read p0 / read p1',
@@ -202,10 +202,12 @@ export async function runHttpBench(ctx: HttpBenchContext): Promise<{ records: Be
 /** The audit's cost on reads (issue: ≤ 10 %), against a second server on the same database that does
  * not audit reads (ROR_UNSAFE_NO_READ_AUDIT=1), profile 1: on reads by id alone (the worst case: the
  * cheapest request, so the largest share for its audit event) and on the read mix of the capacity phase
- * (reads by id with a search every few requests). Rounds alternate between the two servers; the figure is
- * the median of the ratios audited / not audited of adjacent rounds (a noisy neighbour hits a pair, not the
- * figure). The server CPU per request of each (the audit writer thread included) is given beside it. */
-async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, readPaths: string[], postalCode: string, authorization: string): Promise<BenchRecord[]> {
+ * (reads by id with a search every few requests). Both servers are started for this phase and warmed up
+ * alike, so that they differ only by the audit (not by what an older server has in its heap). Rounds
+ * alternate between them; the figure is the median of the ratios audited / not audited of adjacent rounds
+ * (a noisy neighbour hits a pair, not the figure). The server CPU per request of each (the audit writer
+ * thread included) is given beside it. */
+async function auditCost(ctx: HttpBenchContext, readPaths: string[], postalCode: string, authorization: string): Promise<BenchRecord[]> {
   const { opts, dataset } = ctx;
   const loads: [string, string[]][] = [
     ['read by id', readPaths],
@@ -214,6 +216,7 @@ async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, readPath
   const target = { on: 'value' as const, op: '>=' as const, bound: 0.9, text: '≥ 0.9 (cost ≤ 10 %)' };
   if (readPaths.length === 0) return loads.map(([what]) => makeRecord({ name: `audit cost on reads: ${what}`, value: null, unit: 'ratio', dataset, profile: 1, note: 'no readable resource found' }));
   ctx.log('audit cost on reads (a second server that does not audit reads)…');
+  const audited = await startRorServer(ctx.db, opts.workers);
   const unaudited = await startRorServer(ctx.db, opts.workers, { ROR_UNSAFE_NO_READ_AUDIT: '1' });
   /** One round; the CPU counts the work it left behind (the audit batch still being written). */
   const round = async (server: ServerProcess, paths: string[]) => {
@@ -224,7 +227,9 @@ async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, readPath
     return { load, cpu: processTreeCpu(server.pid) - cpu };
   };
   try {
-    await runLoad({ url: unaudited.url, paths: readPaths, headers: { authorization }, connections: READ_CONNECTIONS, seconds: Math.max(1, opts.readSeconds / 2) }); // warm-up
+    for (const server of [audited, unaudited]) {
+      await runLoad({ url: server.url, paths: readMix(readPaths, besideSearches(postalCode)), headers: { authorization }, connections: READ_CONNECTIONS, seconds: Math.max(1, opts.readSeconds / 2) }); // warm-up
+    }
     const records: BenchRecord[] = [];
     for (const [what, paths] of loads) {
       const pairs: { on: Awaited<ReturnType<typeof round>>; off: Awaited<ReturnType<typeof round>> }[] = [];
@@ -244,7 +249,7 @@ async function auditCost(ctx: HttpBenchContext, audited: ServerProcess, readPath
     }
     return records;
   } finally {
-    await unaudited.stop();
+    await Promise.all([audited.stop(), unaudited.stop()]);
   }
 }
 
