@@ -1,7 +1,7 @@
 // Audit events written into their wire form (AuditBatchWire, as UTF-8 bytes) as they are added: the
 // batched audit of reads then keeps no object per event while its batch waits (about a second). Kept
-// objects would be promoted to the old generation, and collecting it (marking a heap that holds the parsed
-// resources of the caches) cost the server more than recording the events.
+// objects would be promoted to the old generation, and collecting it cost the server more than recording
+// the events. The buffers are reused from batch to batch: they grow once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
 import { bodyText } from './audit.js';
 
@@ -11,10 +11,10 @@ export interface AuditWireBatch extends AuditBatch {
   bodies: Uint8Array;
 }
 
-const INITIAL_BYTES = 1 << 20;
+const INITIAL_BYTES = 64 * 1024;
 const json = JSON.stringify;
 
-/** A growable UTF-8 byte buffer, reused from batch to batch. */
+/** A growable UTF-8 byte buffer. */
 class Bytes {
   private buf = Buffer.allocUnsafe(INITIAL_BYTES);
   length = 0;
