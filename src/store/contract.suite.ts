@@ -511,6 +511,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(t.total).toBe(1);
       });
 
+      it('AND of several row sets, at the top and inside a chain or _has (SQLite intersects them)', async () => {
+        const location = (where: Predicate[]): Predicate => ({ op: 'chain', param: 'location', targetType: 'Location', where });
+        const postcode = (value: string): Predicate => ({ op: 'string', param: 'address-postalcode', mode: 'prefix', value });
+        const specialty: Predicate = { op: 'token', param: 'specialty', system: 's', code: 'S1' };
+        expect(await find('HealthcareService', [specialty, location([postcode('75'), postcode('750')])], 1)).toEqual(['hs1', 'hs3', 'hs4', 'hs5']);
+        expect(await find('HealthcareService', [specialty, location([postcode('75'), postcode('69')])], 1)).toEqual([]);
+        expect(await find('HealthcareService', [specialty, location([postcode('69')]), location([postcode('75')])], 1)).toEqual([]);
+        const has = (where: Predicate[]): Predicate[] => [{ op: 'has', type: 'HealthcareService', param: 'location', where }];
+        expect(await find('Location', has([specialty, { op: 'token', param: 'specialty', code: 'S1' }]))).toEqual(['l1', 'l3']);
+        const t = await store.search(q('HealthcareService', [specialty, location([postcode('75'), postcode('75')])], { total: true }));
+        expect([t.rows.map((r) => r.id), t.total]).toEqual([['hs1'], 1]);
+      });
+
       it('_has: the referencing resource must be visible, through a visible row', async () => {
         const has = (where: Predicate[]): Predicate[] => [{ op: 'has', type: 'HealthcareService', param: 'location', where }];
         expect(await find('Location', has([{ op: 'token', param: 'specialty', code: 'S1' }]))).toEqual(['l1', 'l3']);

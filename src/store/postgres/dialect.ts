@@ -45,5 +45,6 @@ export const postgresDialect: Dialect = {
   upsert: (conflict, update) =>
     `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`,
   unindexed: (expr) => expr,
+  intersectSets: false,
   limit: () => 'LIMIT ?',
 };

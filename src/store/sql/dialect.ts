@@ -37,6 +37,9 @@ export interface Dialect {
   upsert(conflict: readonly string[], update: readonly string[]): string;
   /** `expr` made unusable for index selection (SQLite: `+expr`), when the planner would pick a worse index. */
   unindexed(expr: string): string;
+  /** Whether an AND of row sets (`rid IN (…) AND rid IN (…)`) is better written as one INTERSECT (SQLite
+   * walks the first list whole and probes the others; PostgreSQL plans the semi-joins itself). */
+  readonly intersectSets: boolean;
   /** `LIMIT ?` clause (the count is bound). */
   limit(): string;
   /** The UTF-8 bytes of text expression `expr`, read by the driver as a Buffer (optional: without it the

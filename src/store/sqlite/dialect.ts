@@ -15,6 +15,7 @@ export const sqliteDialect: Dialect = {
   upsert: (conflict, update) =>
     `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`,
   unindexed: (expr) => `+${expr}`,
+  intersectSets: true,
   limit: () => 'LIMIT ?',
   // a database in UTF-8 stores TEXT as UTF-8: the cast copies the bytes, better-sqlite3 returns a Buffer
   utf8Bytes: (expr) => `CAST(${expr} AS BLOB)`,

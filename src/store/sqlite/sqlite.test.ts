@@ -286,6 +286,9 @@ describe('query plans (seeded planner statistics)', () => {
         { kind: 'token', param: 'specialty', system: 's', code: 'S1', mask: 63 },
         { kind: 'string', param: 'name', value: 'x', mask: 63 },
         { kind: 'reference', param: 'location', targetType: 'Location', targetId: 'l1', mask: 63 }] }));
+      // one condition each: not in the intersection
+      await tx.write(change({ type: 'HealthcareService', id: 'h2', index: [{ kind: 'token', param: 'specialty', system: 's', code: 'S1', mask: 63 }] }));
+      await tx.write(change({ type: 'HealthcareService', id: 'h3', index: [{ kind: 'reference', param: 'location', targetType: 'Location', targetId: 'l1', mask: 63 }] }));
     });
     const query: SearchQuery = {
       type: 'HealthcareService', profile: 0, count: 20, total: true, sort: [{ param: 'name', descending: false }], where: [
@@ -299,6 +302,8 @@ describe('query plans (seeded planner statistics)', () => {
     const params = new Map((db.prepare('SELECT type, param, pid, kind FROM search_params').all() as { type: string; param: string; pid: number; kind: IndexKind }[])
       .map((r) => [`${r.type}.${r.param}`, { pid: r.pid, kind: r.kind }]));
     const compiled = compileSearch(query, sqliteDialect, (t, p) => params.get(`${t}.${p}`));
+    // the two row sets are intersected before any resource is read
+    expect(compiled.select.text.match(/ INTERSECT /g)?.length).toBe(1);
     expect(compiled.selectWithTotal).toBeDefined();
     for (const stmt of [compiled.select, compiled.total!, compiled.selectWithTotal!]) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${stmt.text}`).all(...stmt.args) as { detail: string }[]).map((r) => r.detail);
