@@ -1,6 +1,7 @@
 // The HTTP server: Fastify adapted to the transport-free FHIR handlers. Every failure becomes an
 // OperationOutcome with the right status; nothing leaks a stack trace.
 
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Store } from '../store/contract.js';
@@ -70,7 +71,9 @@ const FHIR_TYPES = /^(application\/(fhir\+)?json|application\/x-www-form-urlenco
 
 function send(reply: FastifyReply, res: FhirResponse): FastifyReply {
   if (res.status === 204) return reply.code(204).headers(res.headers).send();
-  return reply.code(res.status).headers(res.headers).send(res.body);
+  const body = res.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return reply.code(res.status).headers(res.headers).send(body);
+  return reply.code(res.status).headers(res.headers).header('content-length', String(body.length)).send(Readable.from(body.chunks, { objectMode: false }));
 }
 
 function sendOutcome(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {

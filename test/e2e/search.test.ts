@@ -175,3 +175,26 @@ describe('search errors', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('large answers', () => {
+  let big: TestServer;
+  const ORGS = 150;
+  beforeAll(async () => {
+    // about 100 KiB of Organizations: beyond the size up to which an answer is joined into one buffer
+    big = await startTestServer(Array.from({ length: ORGS }, (_, i) => ({
+      resourceType: 'Organization', id: `org-${String(i).padStart(3, '0')}`, name: `Établissement ${i} ${'é'.repeat(300)}`, active: true,
+    })) as any);
+  });
+  afterAll(async () => big?.close());
+
+  it('are sent in parts with their exact length, and arrive whole', async () => {
+    const r = await big.request('demo-samu', '/fhir/Organization?_count=200');
+    expect(r.status).toBe(200);
+    expect(Buffer.byteLength(r.text)).toBeGreaterThan(64 * 1024);
+    expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(r.text)));
+    expect(r.headers.get('transfer-encoding')).toBeNull();
+    expect(r.body.total).toBe(ORGS);
+    expect(r.body.entry.map((e: any) => e.resource.id)).toEqual(Array.from({ length: ORGS }, (_, i) => `org-${String(i).padStart(3, '0')}`));
+    expect(r.body.entry[7].resource.name).toBe(`Établissement 7 ${'é'.repeat(300)}`);
+  });
+});

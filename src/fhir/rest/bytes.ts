@@ -1,6 +1,12 @@
-// Response bodies assembled as bytes: stored view bodies arrive as UTF-8 Buffers and are copied once into
-// the response, between small JSON fragments, instead of being decoded, joined into one giant string and
-// encoded again on the way to the socket.
+// Response bodies assembled as bytes: stored view bodies arrive as UTF-8 Buffers and go to the socket as
+// they are, between small JSON fragments, instead of being decoded, joined into one giant string and
+// encoded again. A large answer is not even joined into one buffer: a search of a few MiB allocated that
+// much memory outside the heap at every request, and that memory made V8 run a full collection every few
+// searches (the long tail of their latency).
+import type { ChunkedBody } from './types.js';
+
+/** Answers up to this size are joined into one buffer (one write, nothing to stream). */
+const JOINED_MAX = 64 * 1024;
 
 export class ByteBuilder {
   private readonly parts: Buffer[] = [];
@@ -22,9 +28,9 @@ export class ByteBuilder {
     return this;
   }
 
-  finish(): Buffer {
+  finish(): Buffer | ChunkedBody {
     this.flush();
-    return Buffer.concat(this.parts, this.length);
+    return this.length <= JOINED_MAX ? Buffer.concat(this.parts, this.length) : { chunks: this.parts, length: this.length };
   }
 
   private flush(): void {

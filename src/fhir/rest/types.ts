@@ -18,8 +18,15 @@ export interface Caller {
 export interface FhirResponse {
   status: number;
   headers: Record<string, string>;
-  /** JSON of the body (a resource, Bundle or OperationOutcome), as text or UTF-8 bytes. */
-  body: string | Buffer;
+  /** JSON of the body (a resource, Bundle or OperationOutcome), as text or UTF-8 bytes, or as the parts
+   * of a large answer (sent one after the other). */
+  body: string | Buffer | ChunkedBody;
+}
+
+/** The UTF-8 bytes of a large answer in parts, never joined into one buffer. */
+export interface ChunkedBody {
+  chunks: Buffer[];
+  length: number;
 }
 
 export interface SearchRequest {
