@@ -3,7 +3,6 @@
 // objects would be promoted to the old generation, and collecting it cost the server more than recording
 // the events. The buffers are reused from batch to batch: they grow once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
-import { bodyText } from './audit.js';
 
 /** A batch in wire form: the columns' JSON array and the newline-joined bodies, as UTF-8 bytes. */
 export interface AuditWireBatch extends AuditBatch {
@@ -11,19 +10,25 @@ export interface AuditWireBatch extends AuditBatch {
   bodies: Uint8Array;
 }
 
-const INITIAL_BYTES = 64 * 1024;
 const json = JSON.stringify;
 
-/** A growable UTF-8 byte buffer. */
+/** A record's body text, with no raw newline (JSON.stringify writes none; in given text a raw newline can
+ * only be whitespace, and the same value re-serialised has none). */
+function bodyText(record: AuditRecord): string {
+  const body = record.body;
+  return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
+}
+
+/** A growable UTF-8 byte buffer: small at first (a write's own event), doubled as a batch needs. */
 class Bytes {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  private buf = Buffer.alloc(0);
   length = 0;
 
   append(text: string): void {
     // a UTF-8 character takes at most 3 bytes per UTF-16 code unit
     const room = this.length + text.length * 3;
     if (room > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(room, this.buf.length * 2));
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.buf.length * 2, 1024));
       this.buf.copy(bigger, 0, 0, this.length);
       this.buf = bigger;
     }

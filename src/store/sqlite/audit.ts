@@ -5,6 +5,7 @@
 // columns as the JSON text of one flat array. Rows go in by multi-row INSERTs: binding one statement per
 // 64 events costs far less than running one per event.
 import type { AuditRecord } from '../contract.js';
+import { AuditWireBuilder } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
 /** The queried columns of a batch, flat, event after event: recorded, client, action, interaction, outcome,
@@ -33,29 +34,6 @@ const EVENTS_HEAD = 'INSERT INTO audit_events (seq, recorded, client, action, in
 const ENTITIES_HEAD = 'INSERT INTO audit_entities (seq, entity_type, entity_id)';
 const FULL_EVENTS = insertSql(EVENTS_HEAD, EVENT_TUPLE, ROWS_PER_INSERT);
 const FULL_ENTITIES = insertSql(ENTITIES_HEAD, ENTITY_TUPLE, ROWS_PER_INSERT);
-
-/** The flat columns of the records (AuditColumns). */
-function columnsOf(records: readonly AuditRecord[]): AuditColumns {
-  const out: AuditColumns = [];
-  for (const r of records) {
-    out.push(r.recorded, r.clientId, r.action, r.interaction, r.outcome, r.entities.length);
-    for (const e of r.entities) out.push(e.type, e.id);
-  }
-  return out;
-}
-
-/** A record's body text, with no raw newline (JSON.stringify writes none; in given text a raw newline can
- * only be whitespace, and the same value re-serialised has none). */
-export function bodyText(record: AuditRecord): string {
-  const body = record.body;
-  return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
-}
-
-function bodiesOf(records: readonly AuditRecord[]): string[] {
-  const out: string[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) out[i] = bodyText(records[i]);
-  return out;
-}
 
 /** Appends a batch in wire form (the caller holds a write transaction on conn). */
 export function appendAuditWire(conn: SqliteConnection, wire: AuditBatchWire): void {
@@ -117,6 +95,12 @@ class RowBuffer {
   }
 }
 
+const decoder = new TextDecoder();
+
+/** Appends records (a write's own events), through the same wire form as the batches of reads. */
 export function appendAuditRecords(conn: SqliteConnection, records: readonly AuditRecord[]): void {
-  appendAuditRows(conn, columnsOf(records), bodiesOf(records));
+  const builder = new AuditWireBuilder();
+  for (const r of records) builder.add(r);
+  const batch = builder.take();
+  appendAuditWire(conn, { columns: decoder.decode(batch.columns), bodies: decoder.decode(batch.bodies) });
 }
