@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Store } from '../store/contract.js';
 import { readPrepared } from './import/threaded-read.js';
 import { openIngestSession, type IngestStats } from './ingest.js';
-import { RenderWorker } from './views/render-pool.js';
+import { BULK_RENDER_THREADS, RenderWorker } from './views/render-pool.js';
 
 export interface LoadReport extends IngestStats {
   file: string;
@@ -23,9 +23,9 @@ export interface LoadProgress {
 export async function loadFile(store: Store, file: string, onProgress?: LoadProgress): Promise<LoadReport> {
   const totalBytes = statSync(file).size;
   const report: LoadReport = { file, resources: 0, warnings: 0, sampleWarnings: [], created: 0, updated: 0, unchanged: 0, deleted: 0 };
-  // Two more threads: one reads, validates and prepares the file's batches, one renders the views, while
-  // this one reads and writes the store.
-  const renderWorker = new RenderWorker();
+  // More threads: one reads, validates and prepares the file's batches, two render the views, while this
+  // one reads and writes the store.
+  const renderWorker = new RenderWorker(BULK_RENDER_THREADS);
   const stats = await store.transaction(async (tx) => {
     const session = openIngestSession(tx, Date.now, { renderWorker });
     for await (const batch of readPrepared(file)) {
@@ -36,7 +36,7 @@ export async function loadFile(store: Store, file: string, onProgress?: LoadProg
       onProgress?.(batch.bytesRead, totalBytes, report.resources);
     }
     return session.finish();
-  }).finally(() => renderWorker.close());
+  }, { bulk: true }).finally(() => renderWorker.close());
   Object.assign(report, stats);
   return report;
 }

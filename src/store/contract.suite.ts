@@ -375,12 +375,19 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
       });
     });
 
-    describe('search over what the profile can see', () => {
+    // the same searches over the dataset written resource by resource, and bulk-loaded (an import: SQLite
+    // then builds the value indexes at commit), inside the bulk transaction as well as after it
+    for (const loaded of ['written', 'bulk-loaded'] as const) describe(`search over what the profile can see (${loaded})`, () => {
       let store: Store;
       beforeAll(async () => {
         store = await open();
         await store.migrate();
-        await put(store, ...DATASET);
+        if (loaded === 'written') return put(store, ...DATASET);
+        const inside = await store.transaction(async (tx) => {
+          for (const f of DATASET) await tx.write(change(f));
+          return (await tx.search(q('Organization', [{ op: 'token', param: 'type', code: 'x' }]))).rows.map((r) => r.id).sort();
+        }, { bulk: true });
+        expect(inside).toEqual(['o1', 'o3', 'o5']);
       });
       afterAll(async () => {
         await store.close();

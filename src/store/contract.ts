@@ -181,6 +181,16 @@ export interface StoreReader {
   listClients(): Promise<ClientRecord[]>;
 }
 
+/** How a transaction will write, so that the store can choose how to maintain what it writes. */
+export interface TransactionOptions {
+  /**
+   * A bulk load (an import): many resources in one transaction. The store may build parts of its search
+   * index at commit instead of row by row (SQLite, into an empty index). Reads and searches inside the
+   * transaction still answer exactly, possibly more slowly.
+   */
+  bulk?: boolean;
+}
+
 /** A write transaction: atomic, isolated from other writers, durable once committed. */
 export interface StoreTx extends StoreReader {
   write(change: ResourceWrite): Promise<void>;
@@ -196,7 +206,7 @@ export interface Store extends StoreReader {
   migrate(): Promise<void>;
   /** Run fn in one write transaction; commits when fn resolves, rolls back when it throws. Writers are
    * serialised. */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
   /** Audit events matching the query, newest first (committed ones only). */
   searchAudit(query: AuditQuery): Promise<AuditRow[]>;

@@ -11,6 +11,7 @@ import { surrogateDigest } from '../sql/writer.js';
 import { sqliteDialect } from './dialect.js';
 import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
 import { ViewRefCache } from './view-refs.js';
+import { deferValueIndexes } from './deferred-indexes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-sqlite-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -313,5 +314,71 @@ describe('query plans (seeded planner statistics)', () => {
       expect(plan.some((d) => d.includes('USING INDEX sqlite_autoindex_res_1 (type=?)'))).toBe(false);
     }
     db.close();
+  });
+});
+
+describe('bulk loads (deferred value indexes)', () => {
+  const schemaOf = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return {
+        indexes: db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name").all(),
+        stats: db.prepare('SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY idx').all(),
+      };
+    } finally {
+      db.close();
+    }
+  };
+  const valueIndexes = (db: Database.Database) =>
+    (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'idx%value' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const token = { kind: 'token' as const, param: 'type', system: 's', code: 'c', mask: 63 };
+
+  it('drops the value indexes of an empty search index and rebuilds them as they were, planner statistics included', async () => {
+    const file = join(dir, 'defer-unit.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    await store.close();
+    const before = schemaOf(file);
+    const db = new Database(file);
+    try {
+      expect(valueIndexes(db)).toEqual(['idx_date_value', 'idx_geo_value', 'idx_number_value', 'idx_quantity_value', 'idx_string_value', 'idx_token_value', 'idx_uri_value']);
+      db.exec('BEGIN');
+      const rebuild = deferValueIndexes(db);
+      expect(rebuild).not.toBeNull();
+      expect(valueIndexes(db)).toEqual([]);
+      // the indexes the load reads through stay
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name IN ('idx_reference_target', 'idx_token_rid')").get()).toEqual({ n: 2 });
+      db.prepare('INSERT INTO idx_token (rid, pid, system, code, mask) VALUES (1, 1, ?, ?, 63)').run('s', 'c');
+      rebuild!();
+      db.exec('COMMIT');
+      // a search index holding rows: rebuilding it would cost more than maintaining it
+      db.exec('BEGIN');
+      expect(deferValueIndexes(db)).toBeNull();
+      expect(valueIndexes(db)).toHaveLength(7);
+      db.exec('ROLLBACK');
+    } finally {
+      db.close();
+    }
+    expect(schemaOf(file)).toEqual(before);
+  });
+
+  it('a bulk transaction leaves the schema as it was, committed or rolled back, and its rows are searchable', async () => {
+    const file = join(dir, 'defer-store.sqlite');
+    const store = await openSqliteStore(file);
+    try {
+      await store.migrate();
+      const before = schemaOf(file);
+      await expect(store.transaction(async (tx) => {
+        await tx.write(change({ type: 'Organization', id: 'a', index: [token] }));
+        throw new Error('abandoned');
+      }, { bulk: true })).rejects.toThrow('abandoned');
+      expect(schemaOf(file)).toEqual(before);
+      await store.transaction(async (tx) => tx.write(change({ type: 'Organization', id: 'b', index: [token] })), { bulk: true });
+      expect(schemaOf(file)).toEqual(before);
+      const found = await store.search({ type: 'Organization', profile: 0, where: [{ op: 'token', param: 'type', system: 's', code: 'c' }], sort: [], count: 10, total: true });
+      expect([found.rows.map((r) => r.id), found.total]).toEqual([['b'], 1]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { AuditBatcher, Store, StoreTx } from '../contract.js';
+import type { AuditBatcher, Store, StoreTx, TransactionOptions } from '../contract.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
 import { WriteQueue } from '../sql/write-queue.js';
@@ -23,6 +23,7 @@ import { SqliteConnection } from './connection.js';
 import { sqliteDialect } from './dialect.js';
 import { seedPlannerStats } from './planner-stats.js';
 import { WalSync } from './wal-sync.js';
+import { deferValueIndexes } from './deferred-indexes.js';
 
 export interface SqliteStoreOptions {
   /** FULL (default): fsync at every commit. NORMAL: a power loss may lose the last commits (never corrupts). */
@@ -102,14 +103,16 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     }
   }
 
-  async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (tx: StoreTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
       const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true });
       try {
+        const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
         const value = await fn(tx);
         tx.end();
+        rebuildIndexes?.();
         writeDb.exec('COMMIT');
         params.commit();
         return value;
