@@ -4,7 +4,7 @@ import { openStore } from '../store/open.js';
 import { bulkLoadCacheMiB } from '../store/sqlite/index.js';
 import { generateDataset, writeNdjson } from '../demo/index.js';
 import { openIngestSession } from '../fhir/ingest.js';
-import { RenderWorker } from '../fhir/views/render-pool.js';
+import { BULK_RENDER_THREADS, RenderWorker } from '../fhir/views/render-pool.js';
 import { serve, isPostgresUrl } from '../server/start.js';
 import { DEMO_CLIENTS, registerDemoClients } from '../server/demo-clients.js';
 import type { Resource } from '../policy/types.js';
@@ -19,7 +19,7 @@ export async function loadDemo(store: Store, scale: Scale, seed: number, onProgr
   let n = 0;
   let batch: Resource[] = [];
   // views rendered on a second thread while this one writes (as loadFile does)
-  const renderWorker = new RenderWorker();
+  const renderWorker = new RenderWorker(BULK_RENDER_THREADS);
   const flush = async () => {
     const chunk = batch;
     batch = [];

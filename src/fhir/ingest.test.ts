@@ -76,14 +76,36 @@ describe('resource bodies', () => {
 });
 
 describe('rendering on a worker thread', () => {
-  it('writes exactly what rendering in order on the main thread writes, in one step, in steps, in any order', async () => {
+  it.each([1, 2])('writes exactly what rendering in order on the main thread writes, in one step, in steps, in any order (%i threads)', async (threads) => {
     const resources = directoryFixture();
-    const worker = new RenderWorker();
+    const worker = new RenderWorker(threads);
     try {
       for (const [name, order, every] of [['one', resources, undefined], ['steps', resources, 3], ['reversed', [...resources].reverse(), 3]] as const) {
-        const main = await exactly(await ingest(`main-${name}`, [...order], every), resources);
-        const threaded = await exactly(await ingest(`worker-${name}`, [...order], every, worker), resources);
+        const main = await exactly(await ingest(`main-${name}-${threads}`, [...order], every), resources);
+        const threaded = await exactly(await ingest(`worker-${name}-${threads}`, [...order], every, worker), resources);
         expect(threaded).toEqual(main);
+      }
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('renders Organizations three deep (sub-organisations of an EG) as in order, whatever the file order', async () => {
+    const all = directoryFixture();
+    const pick = (id: string) => structuredClone(all.find((r) => r.id === id)!);
+    // sub-organisations without a category take their sector from their ancestors
+    const sub = (id: string, parent: string) => {
+      const org = { ...pick('eg-chu'), id, partOf: { reference: `Organization/${parent}` } } as Resource & { type?: unknown };
+      delete org.type;
+      return org;
+    };
+    const orgs = all.filter((r) => r.resourceType === 'Organization');
+    const resources = [...orgs, sub('pole-a', 'eg-chu'), sub('pole-b', 'eg-chu'), sub('unit-a1', 'pole-a'), sub('pole-c', 'eg-ehpad')];
+    const worker = new RenderWorker(2);
+    try {
+      for (const [name, order] of [['parents-first', resources], ['children-first', [...resources].reverse()]] as const) {
+        const main = await exactly(await ingest(`deep-main-${name}`, [...order]), resources);
+        expect(await exactly(await ingest(`deep-worker-${name}`, [...order], undefined, worker), resources)).toEqual(main);
       }
     } finally {
       await worker.close();

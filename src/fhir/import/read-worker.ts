@@ -6,7 +6,9 @@ import { prepareBatch } from './prepare.js';
 import { readResources } from './read.js';
 import type { ReaderMessage } from './threaded-read.js';
 
-const AHEAD = 2;
+// Batches of 1,000: enough to keep reading while the ingesting thread renders what it has (every 20,000
+// resources, ingest.ts), so that it never waits for this thread when it takes batches again.
+const AHEAD = 16;
 const port = parentPort;
 if (!port) throw new Error('read-worker.ts runs as a worker thread');
 const { file } = workerData as { file: string };

@@ -209,7 +209,10 @@ export function collectReferences(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) {
     for (const x of node) collectReferences(x, out);
   } else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
+    // for-in, not Object.entries: no array per object (a Location with its capacities has thousands)
+    const record = node as Record<string, unknown>;
+    for (const k in record) {
+      const v = record[k];
       if (k === 'reference' && typeof v === 'string') out.push(v);
       else if (typeof v === 'object') collectReferences(v, out);
     }

@@ -89,16 +89,37 @@ function split(k: string): [string, string] {
   return [k.slice(0, i), k.slice(i + 1)];
 }
 
-/** By type; Organizations with a parent first, so that an EJ's EGs are indexed before the EJ. */
+/** Deepest partOf chain counted (a cycle or a longer chain ranks as this deep). */
+const MAX_ORGANIZATION_DEPTH = 8;
+
+/**
+ * By type; Organizations deepest first (by their partOf chain), so that every Organization's children
+ * are indexed before it (an EJ's EGs before the EJ, an EG's own sub-organisations before the EG), and an
+ * Organization is seldom rendered next to its parent: the render pipeline would have to wait for one
+ * before preparing the other (render-pipeline.ts).
+ */
 async function renderOrder(nb: Neighbourhood, keys: Set<string>): Promise<string[]> {
   const ranked: [number, string][] = [];
   for (const k of keys) {
     const [type, id] = split(k);
-    let rank = (ORDER[type] ?? 9) * 2;
-    if (type === 'Organization' && !(await nb.resource(type, id) as any)?.partOf) rank += 1;
+    let rank = (ORDER[type] ?? 9) * (MAX_ORGANIZATION_DEPTH + 1);
+    if (type === 'Organization') rank += MAX_ORGANIZATION_DEPTH - (await organizationDepth(nb, id));
     ranked.push([rank, k]);
   }
   return ranked.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+}
+
+/** How many partOf links lead up from an Organization (0: it has no parent). */
+async function organizationDepth(nb: Neighbourhood, id: string): Promise<number> {
+  let depth = 0;
+  let org = await nb.resource('Organization', id);
+  while (depth < MAX_ORGANIZATION_DEPTH) {
+    const parent = parseReference((org as { partOf?: { reference?: string } } | null)?.partOf?.reference);
+    if (!parent || parent.type !== 'Organization') break;
+    depth++;
+    org = await nb.resource('Organization', parent.id);
+  }
+  return depth;
 }
 
 /** Resources whose policy context reads this one (policy-decisions §1). */

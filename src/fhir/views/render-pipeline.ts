@@ -109,7 +109,7 @@ export class RenderPipeline {
     while (this.inFlight.length) await this.writeOldest();
   }
 
-  /** Sends the batch being built; keeps one batch on the worker while the older ones are written. */
+  /** Sends the batch being built; keeps one batch per render thread in flight while older ones are written. */
   private async send(): Promise<void> {
     if (this.building.length) {
       const entries = this.building;
@@ -118,7 +118,7 @@ export class RenderPipeline {
       outcomes.catch(() => undefined); // a failure is thrown where it is awaited, not left unhandled meanwhile
       this.inFlight.push({ entries, outcomes });
     }
-    while (this.inFlight.length > 1) await this.writeOldest();
+    while (this.inFlight.length > this.worker.threads) await this.writeOldest();
   }
 
   private async writeOldest(): Promise<void> {
