@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { WORKER_YOUNG_GENERATION_MIB } from './heap.js';
 
 /** The URL of tsx's ESM API, from its package's export map (an eval'd worker resolves bare names from
  * the working directory, so it gets a URL). */
@@ -16,7 +17,8 @@ function tsxEsmApi(callerUrl: string): string {
 }
 
 /** Starts the worker whose module is `name` (without extension) next to the module at `callerUrl`. */
-export function startWorker(callerUrl: string, name: string, options: WorkerOptions = {}): Worker {
+export function startWorker(callerUrl: string, name: string, given: WorkerOptions = {}): Worker {
+  const options: WorkerOptions = { ...given, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB, ...given.resourceLimits } };
   if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
   const module = new URL(`./${name}.ts`, callerUrl).href;
   const boot = `import(${JSON.stringify(tsxEsmApi(callerUrl))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module)}); })`;

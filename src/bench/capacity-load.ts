@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { capacityPatch, type IndicatorSpec } from '../fhir/write/capacity.js';
 import { getJson, getToken, type FhirBundle } from './http.js';
 import { runLoad, type LoadResult } from './load.js';
-import { processTreeCpu, rorBin } from './processes.js';
+import { processTreeCpu, rorCommand } from './processes.js';
 import { makeRecord, type BenchRecord } from './stats.js';
 
 const run = promisify(execFile);
@@ -169,7 +169,7 @@ export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<Capaci
   const targets = await capacityTargets(opts.base, reader);
   if (targets.length === 0) throw new Error('no Location with an idExterneSynchro and an establishment in the dataset');
   const egs = [...new Set(targets.map((t) => t.national.split('/')[0]))];
-  await run(process.execPath, [rorBin, 'client', 'add', '--id', BEDS_CLIENT.id, '--secret', BEDS_CLIENT.secret, '--cu', 'CU22', '--write', 'A', '--eg', egs.join(','), '--db', opts.db]);
+  await run(process.execPath, [...rorCommand, 'client', 'add', '--id', BEDS_CLIENT.id, '--secret', BEDS_CLIENT.secret, '--cu', 'CU22', '--write', 'A', '--eg', egs.join(','), '--db', opts.db]);
   const token = await getToken(opts.base, BEDS_CLIENT.id, BEDS_CLIENT.secret);
   await prime(opts.base, token, targets);
   const bodies = (path: (t: CapacityTarget) => string) =>

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { projectRoot, rorBin } from './processes.js';
+import { projectRoot, rorCommand } from './processes.js';
 import type { BenchScale } from './args.js';
 
 const run = promisify(execFile);
@@ -55,7 +55,7 @@ function pruneStale(prefix: string, keep: string): void {
 async function generateNdjson(ndjson: string, common: string[]): Promise<void> {
   const partial = `${ndjson}.partial-${process.pid}.ndjson`;
   try {
-    await run(process.execPath, [rorBin, 'demo', ...common, '--out', partial], { cwd: projectRoot, maxBuffer: 16 << 20 });
+    await run(process.execPath, [...rorCommand, 'demo', ...common, '--out', partial], { cwd: projectRoot, maxBuffer: 16 << 20 });
     renameSync(partial, ndjson);
   } catch (e) {
     rmSync(partial, { force: true });
@@ -92,7 +92,7 @@ export async function ensureDataset(scale: BenchScale, seed: number, log: (s: st
 async function generateDb(db: string, common: string[]): Promise<void> {
   const partial = `${db}.partial-${process.pid}.db`;
   try {
-    await run(process.execPath, [rorBin, 'demo', ...common, '--db', partial], { cwd: projectRoot, maxBuffer: 16 << 20 });
+    await run(process.execPath, [...rorCommand, 'demo', ...common, '--db', partial], { cwd: projectRoot, maxBuffer: 16 << 20 });
     for (const suffix of ['-wal', '-shm']) if (existsSync(partial + suffix)) renameSync(partial + suffix, db + suffix);
     if (existsSync(`${partial}.token-key`)) renameSync(`${partial}.token-key`, `${db}.token-key`);
     renameSync(partial, db);

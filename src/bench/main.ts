@@ -4,18 +4,15 @@ import { execFile } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { enlargeYoungGeneration } from '../heap.js';
+import { YOUNG_GENERATION_FLAG, youngGenerationSized } from '../heap.js';
 import { openStore } from '../store/open.js';
 import { parseBenchArgs, USAGE, type BenchOptions } from './args.js';
 import { cacheDir, ensureDataset, type CachedDataset } from './dataset.js';
 import { runHttpBench } from './http-bench.js';
 import { importIntoFreshSqlite, rawInsert, timeLoad } from './import-rate.js';
-import { projectRoot, rorBin } from './processes.js';
+import { projectRoot, rorCommand } from './processes.js';
 import { formatTable, writeReport, type BenchReport } from './report.js';
 import { makeRecord, type BenchRecord } from './stats.js';
-
-// the import is measured in this process: sized like `ror import`'s
-enlargeYoungGeneration();
 
 const run = promisify(execFile);
 const t0 = Date.now();
@@ -59,6 +56,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  // the import is measured in this process: it must be sized as `ror import` is
+  if (!youngGenerationSized()) log(`note: node was started without ${YOUNG_GENERATION_FLAG} (npm run bench gives it): the import figure is not ror import's`);
   const started = Date.now();
   const report: BenchReport = {
     startedAt: new Date().toISOString(),
@@ -69,7 +68,7 @@ async function main(): Promise<void> {
   };
   if (opts.db) {
     // A prepared database (e.g. the national import): the demo clients must be registered in it.
-    await run(process.execPath, [rorBin, 'demo', '--db', opts.db], { cwd: projectRoot, maxBuffer: 16 << 20 });
+    await run(process.execPath, [...rorCommand, 'demo', '--db', opts.db], { cwd: projectRoot, maxBuffer: 16 << 20 });
     const label = `${opts.scale} (prepared ${opts.db})`;
     const http = await runHttpBench({ db: opts.db, dataset: label, opts, log });
     report.records.push(...http.records);
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
     let db = ds.db;
     if (store === 'postgres') {
       // loads the dataset if the database is empty, and registers the demo clients
-      await run(process.execPath, [rorBin, 'demo', '--scale', opts.scale, '--seed', String(opts.seed), '--db', opts.pgUrl], { cwd: projectRoot, maxBuffer: 16 << 20 });
+      await run(process.execPath, [...rorCommand, 'demo', '--scale', opts.scale, '--seed', String(opts.seed), '--db', opts.pgUrl], { cwd: projectRoot, maxBuffer: 16 << 20 });
       db = opts.pgUrl;
     }
     const http = await runHttpBench({ db, dataset: label, opts, log });

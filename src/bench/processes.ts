@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { YOUNG_GENERATION_FLAG } from '../heap.js';
 
 export interface ServerProcess {
   url: string;
@@ -16,6 +17,8 @@ export interface ServerProcess {
 /** The project root (dist/bench/ or src/bench/ → two levels up). */
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rorBin = join(projectRoot, 'bin', 'ror.js');
+/** node's arguments that run the ror command as its shebang does (bin/ror.js). */
+export const rorCommand = [YOUNG_GENERATION_FLAG, rorBin];
 
 /** Spawns `node args…` and resolves with the first URL that a stdout line matching `ready` carries. */
 export function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ServerProcess> {
@@ -66,7 +69,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
 export function startRorServer(db: string, workers = 1, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   // ROR_BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof"): node options for the real server only
   const nodeArgs = (process.env.ROR_BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const args = [...nodeArgs, rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
+  const args = [YOUNG_GENERATION_FLAG, ...nodeArgs, rorBin, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1', ...(workers > 1 ? ['--workers', String(workers)] : [])];
   // the per-client rate limit (10,000 req/s by default) would cap the read figures: off for the bench
   return startProcess(args, /serving .* on (http:\/\/[^\s]+?)\/fhir\s/, { ROR_RATE_LIMIT: '0', ...env });
 }
