@@ -27,6 +27,8 @@ export interface PreparedResource {
   type: string;
   id: string;
   content: string;
+  /** Every reference string of the resource (collectReferences), found where it was prepared. */
+  references?: string[];
 }
 
 export type IngestItem = Resource | Deletion | PreparedResource;
@@ -129,7 +131,8 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
         const version = (current.version ?? 0) + 1;
         // written together with its views by finish(): one write per resource instead of two
         const raw = options.keepObjects && !isPrepared(item) ? { raw: item } : {};
-        await nb.put({ type, id, version, lastUpdated: at, body: content, ...raw }, current.version === null, true);
+        const references = isPrepared(item) && item.references ? { references: item.references } : {};
+        await nb.put({ type, id, version, lastUpdated: at, body: content, ...raw, ...references }, current.version === null, true);
         touched.add(key);
       }
       if (touched.size >= (options.renderEvery ?? RENDER_EVERY)) {

@@ -5,6 +5,7 @@ import { FhirError, type Issue } from '../errors.js';
 import type { Deletion, PreparedResource } from '../ingest.js';
 import { validateResource } from '../validate/index.js';
 import { rawContent } from '../views/render.js';
+import { collectReferences } from '../views/context.js';
 import { isDeletion, type ImportItem } from './items.js';
 
 export interface PreparedBatch {
@@ -31,7 +32,8 @@ export function prepareBatch(file: string, batch: ImportItem[], bytesRead: numbe
     if (errors.length) throw FhirError.withIssues(400, errors.map((e) => ({ ...e, diagnostics: `${where}: ${e.diagnostics}` })));
     out.warnings += issues.length;
     for (const w of issues) if (out.sampleWarnings.length < sampleRoom) out.sampleWarnings.push(`${where}: ${w.diagnostics}`);
-    out.items.push({ type: resource.resourceType, id: resource.id ?? '', content: rawContent(resource) });
+    // the references too: the ingesting thread needs them for every resource it renders
+    out.items.push({ type: resource.resourceType, id: resource.id ?? '', content: rawContent(resource), references: collectReferences(resource) });
   }
   return out;
 }

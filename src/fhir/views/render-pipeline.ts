@@ -66,7 +66,7 @@ export class RenderPipeline {
       this.results.set(key, await renderOne(this.nb, type, id, this.now));
       return;
     }
-    const references = collectReferences(stored.raw);
+    const references = stored.references ?? collectReferences(stored.raw);
     const targets = referenceKeys(references);
     // whose referrers the context reads: the resource, and for an Organization its ancestors too
     const read = type === 'Organization' ? await this.organizationChain(key, stored.raw) : [key];

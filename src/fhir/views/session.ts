@@ -21,14 +21,19 @@ export interface Known {
   raw: Resource | null;
   /** The stored text of `raw` (null when absent or deleted). */
   body: string | null;
+  /** Every reference string of `raw` (collectReferences), when the caller gave them. */
+  references?: string[];
 }
 
 const ABSENT: Known = { version: null, deleted: false, raw: null, body: null };
 /** A stored resource, with its body already parsed when the caller has it (`raw`, not parsed again) and
  * its current view states when the caller has read them (`views`, readViewStates form: not read again). */
-export type StoredWithRaw = StoredResource & { raw?: Resource; views?: StoredView[] };
-const knownOf = (s: StoredWithRaw, parse: (type: string, id: string, text: string) => Resource = parseStored): Known =>
-  ({ version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? parse(s.type, s.id, s.body)), body: s.body });
+export type StoredWithRaw = StoredResource & { raw?: Resource; views?: StoredView[]; references?: string[] };
+const knownOf = (s: StoredWithRaw, parse: (type: string, id: string, text: string) => Resource = parseStored): Known => {
+  const known: Known = { version: s.version, deleted: s.body === null, raw: s.body === null ? null : (s.raw ?? parse(s.type, s.id, s.body)), body: s.body };
+  if (s.references && s.body !== null) known.references = s.references;
+  return known;
+};
 /** A new version's text, parsed once here: nothing to gain from the shared parsed bodies (an import). */
 const parseNew = (_type: string, _id: string, text: string) => JSON.parse(text) as Resource;
 /** View states without their bodies: the renderer needs only version, hash and existence. */
@@ -97,7 +102,7 @@ export class SessionNeighbourhood implements Neighbourhood {
    * row is written by its first render (flush() writes it if that never happens).
    */
   async put(given: StoredWithRaw, created: boolean, deferred: boolean): Promise<void> {
-    const { raw: _raw, views: _views, ...stored } = given;
+    const { raw: _raw, views: _views, references: _references, ...stored } = given;
     const k = key(stored.type, stored.id);
     // a second version within the session: the first one must reach the history first
     await this.flushOne(k);
