@@ -11,7 +11,7 @@ import { getToken, record } from './http.js';
 import { mergeLoads, runLoad, type LoadResult } from './load.js';
 import { processTreeCpu, readRss, sampleRss, startBaselineServer, startRorServer, waitIdle, type ServerProcess } from './processes.js';
 import { discoverReadPaths, discoverSearchValues, searchScenarios, type SearchScenario, type SearchValues } from './scenarios.js';
-import { makeRecord, type BenchRecord } from './stats.js';
+import { makeRecord, median, type BenchRecord } from './stats.js';
 import { besideSearches, capacityRecords, readMix, runCapacityLoad } from './capacity-load.js';
 
 /** The demo client of each read profile 0..5. */
@@ -238,10 +238,9 @@ async function auditCost(ctx: HttpBenchContext, readPaths: string[], postalCode:
         pairs.push({ on, off: await round(unaudited, paths) });
       }
       const ratios = pairs.map((p) => p.on.load.rps / p.off.load.rps).sort((a, b) => a - b);
-      const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2] : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
       const mean = (side: 'on' | 'off') => mergeLoads(pairs.map((p) => p[side].load)).rps;
       records.push(makeRecord({
-        name: `audit cost on reads: ${what}, req/s audited / not audited (${READ_CONNECTIONS} conn)`, value: median, unit: 'ratio', dataset, profile: 1, target,
+        name: `audit cost on reads: ${what}, req/s audited / not audited (${READ_CONNECTIONS} conn)`, value: median(ratios), unit: 'ratio', dataset, profile: 1, target,
         note: `median of ${pairs.length} paired rounds (${ratios.map((r) => r.toFixed(2)).join(', ')}); ${mean('on').toFixed(0)} / ${mean('off').toFixed(0)} req/s`,
       }));
       const cpuPerRequest = (side: 'on' | 'off') => (1e6 * pairs.reduce((s, p) => s + p[side].cpu, 0)) / pairs.reduce((s, p) => s + p[side].load.requests, 0);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeRecord, percentile, summarizeLatencies } from './stats.js';
+import { makeRecord, median, percentile, summarizeLatencies } from './stats.js';
+
+describe('median', () => {
+  it('is the middle value, or the mean of the two middle ones', () => {
+    expect(median([0.75, 0.76, 0.83, 0.87])).toBeCloseTo(0.795);
+    expect(median([1, 2, 9])).toBe(2);
+    expect(median([])).toBeNaN();
+  });
+});
 
 describe('percentile', () => {
   it('is the nearest rank', () => {

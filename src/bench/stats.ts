@@ -18,6 +18,13 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(n, rank) - 1];
 }
 
+/** Median of an ascending array (the mean of the two middle values when their number is even); NaN when empty. */
+export function median(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 export function summarizeLatencies(values: ArrayLike<number>): LatencySummary {
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   let sum = 0;

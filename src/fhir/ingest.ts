@@ -111,7 +111,7 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
           stats.deleted++;
           continue;
         }
-        const { type, id, content } = stored(item);
+        const { type, id, content, references } = stored(item);
         if (!isStoredType(type)) throw badRequest(`Resource type ${type} is not stored by this directory`);
         if (!id) throw badRequest(`A ${type} has no id`);
         const key = `${type}/${id}`;
@@ -131,8 +131,7 @@ export function openIngestSession(tx: StoreTx, now: () => number = Date.now, opt
         const version = (current.version ?? 0) + 1;
         // written together with its views by finish(): one write per resource instead of two
         const raw = options.keepObjects && !isPrepared(item) ? { raw: item } : {};
-        const references = isPrepared(item) && item.references ? { references: item.references } : {};
-        await nb.put({ type, id, version, lastUpdated: at, body: content, ...raw, ...references }, current.version === null, true);
+        await nb.put({ type, id, version, lastUpdated: at, body: content, ...raw, ...(references ? { references } : {}) }, current.version === null, true);
         touched.add(key);
       }
       if (touched.size >= (options.renderEvery ?? RENDER_EVERY)) {
