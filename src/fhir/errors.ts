@@ -4,7 +4,7 @@ export type IssueType =
   | 'invalid' | 'structure' | 'required' | 'value' | 'invariant' | 'security' | 'login' | 'forbidden'
   | 'not-found' | 'deleted' | 'too-long' | 'not-supported' | 'duplicate' | 'multiple-matches'
   | 'conflict' | 'business-rule' | 'processing' | 'exception' | 'throttled' | 'timeout' | 'too-costly'
-  | 'informational' | 'expired' | 'incomplete';
+  | 'informational' | 'expired' | 'incomplete' | 'transient';
 
 export interface Issue {
   severity: 'fatal' | 'error' | 'warning' | 'information';
@@ -32,8 +32,8 @@ export class FhirError extends Error {
     this.headers = headers;
   }
 
-  static withIssues(status: number, issues: Issue[]): FhirError {
-    const e = new FhirError(status, issues[0]?.code ?? 'processing', issues.map((i) => i.diagnostics).join('; '));
+  static withIssues(status: number, issues: Issue[], headers: Record<string, string> = {}): FhirError {
+    const e = new FhirError(status, issues[0]?.code ?? 'processing', issues.map((i) => i.diagnostics).join('; '), undefined, headers);
     (e as { issues: Issue[] }).issues = issues;
     return e;
   }

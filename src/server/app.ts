@@ -19,9 +19,9 @@ import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
 import { auditRecord, type AuditAction, type AuditFacts } from '../fhir/audit/event.js';
 import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
 import {
-  conditionalPatch, conditionalUpdate, createResource, deleteResource, establishmentKeys, guardSearchParams,
-  maySeeTask, patchResource, processBundle, updateResource, type AuditSlot, type WriteContext,
+  establishmentKeys, guardSearchParams, maySeeTask, runWriteOperation, type AuditSlot, type WriteArguments, type WriteContext, type WriteOperation,
 } from '../fhir/write/index.js';
+import { WriteThread, type WriteThreadOptions } from './write-thread.js';
 import { limitsFromEnv, RateLimiter, type ServerLimits } from './limits.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { registerPolicyRoutes } from './routes-policy.js';
@@ -50,6 +50,9 @@ export interface AppOptions {
   /** Audit reads and refused requests (default true; false only to measure the audit's cost). Writes
    * are audited inside their transaction whatever this says. */
   auditReads?: boolean;
+  /** Run the writes on a thread of their own, with its own store on this database (see write-thread.ts);
+   * default: on the event loop, through `store`. */
+  writeThread?: WriteThreadOptions;
 }
 
 declare module 'fastify' {
@@ -123,7 +126,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return caller;
   };
   const writes = new GroupCommitter(opts.store);
-  const writeContext = (req: FastifyRequest, caller: Caller): WriteContext => ({ store: opts.store, caller, base: base(req), audit: req.audit, run: writes.run });
+  const writeThread = opts.writeThread ? new WriteThread(opts.writeThread) : null;
+  await writeThread?.start();
+  /** Runs a write interaction, on the write thread when there is one. */
+  const write = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> => {
+    if (!writeThread) {
+      const ctx: WriteContext = { store: opts.store, caller, base: base(req), audit: req.audit, run: writes.run };
+      return runWriteOperation(op, ctx, args);
+    }
+    const { response, audited } = await writeThread.run(op, caller, base(req), req.audit.facts, args);
+    if (audited) req.audit.audited = true;
+    return response;
+  };
   const header = (req: FastifyRequest, name: string): string | undefined => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -183,6 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     done();
   });
   app.addHook('onClose', async () => {
+    await writeThread?.close();
     await auditLog.close();
   });
 
@@ -280,36 +295,36 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const caller = await authenticate(req);
     const kind = (req.body as { type?: string } | undefined)?.type;
     if (kind === 'batch') req.audit.facts.interaction = 'batch';
-    return send(reply, await processBundle(writeContext(req, caller), req.body));
+    return send(reply, await write(req, caller, 'bundle', [req.body]));
   });
   app.post('/fhir/:type', async (req, reply) => {
     const { type } = req.params as { type: string };
     facts(req, 'create', 'C', type);
     const caller = await authenticate(req);
-    return send(reply, await createResource(writeContext(req, caller), type, req.body, header(req, 'if-none-exist')));
+    return send(reply, await write(req, caller, 'create', [type, req.body, header(req, 'if-none-exist')]));
   });
   app.put('/fhir/:type/:id', async (req, reply) => {
     const { type, id } = req.params as { type: string; id: string };
     facts(req, 'update', 'U', type, id);
     const caller = await authenticate(req);
-    return send(reply, await updateResource(writeContext(req, caller), type, id, req.body, header(req, 'if-match')));
+    return send(reply, await write(req, caller, 'update', [type, id, req.body, header(req, 'if-match')]));
   });
   app.put('/fhir/:type', async (req, reply) => {
     const { type } = req.params as { type: string };
     facts(req, 'update', 'U', type, null, req.url.split('?')[1] ?? '');
     const caller = await authenticate(req);
-    return send(reply, await conditionalUpdate(writeContext(req, caller), type, queryPairs(req.url), req.body, header(req, 'if-match')));
+    return send(reply, await write(req, caller, 'conditionalUpdate', [type, queryPairs(req.url), req.body, header(req, 'if-match')]));
   });
   app.patch('/fhir/:type/:id', async (req, reply) => {
     const { type, id } = req.params as { type: string; id: string };
     facts(req, 'patch', 'U', type, id);
     const caller = await authenticate(req);
-    return send(reply, await patchResource(writeContext(req, caller), type, id, req.body, header(req, 'content-type'), header(req, 'if-match')));
+    return send(reply, await write(req, caller, 'patch', [type, id, req.body, header(req, 'content-type'), header(req, 'if-match')]));
   });
   const typePatch = async (req: FastifyRequest, reply: FastifyReply, type: string) => {
     facts(req, 'patch', 'U', type, null, req.url.split('?')[1] ?? '');
     const caller = await authenticate(req);
-    return send(reply, await conditionalPatch(writeContext(req, caller), type, queryPairs(req.url), req.body, header(req, 'content-type'), header(req, 'if-match')));
+    return send(reply, await write(req, caller, 'conditionalPatch', [type, queryPairs(req.url), req.body, header(req, 'content-type'), header(req, 'if-match')]));
   };
   app.patch('/fhir/:type', async (req, reply) => typePatch(req, reply, (req.params as { type: string }).type));
   // the national bed-management path (IG digest §4)
@@ -318,7 +333,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const { type, id } = req.params as { type: string; id: string };
     facts(req, 'delete', 'D', type, id);
     const caller = await authenticate(req);
-    return send(reply, await deleteResource(writeContext(req, caller), type, id, header(req, 'if-match')));
+    return send(reply, await write(req, caller, 'delete', [type, id, header(req, 'if-match')]));
   });
 
   registerPolicyRoutes(app, opts.store, authenticate);

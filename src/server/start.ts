@@ -50,7 +50,9 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; close: (
   // the policy requires every read to be audited, so the server says loudly that it does not.
   const auditReads = process.env.ROR_UNSAFE_NO_READ_AUDIT !== '1';
   if (!auditReads) process.stderr.write('ror: WARNING: ROR_UNSAFE_NO_READ_AUDIT=1: reads and refused requests are NOT audited (benchmarks only)\n');
-  const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion(), auditReads });
+  // a database file can be opened by a second connection: the writes then run on a thread of their own
+  const writeThread = isPostgresUrl(opts.db) || opts.db === ':memory:' ? undefined : { db: opts.db, externalCheckpoint: true };
+  const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion(), auditReads, writeThread });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const close = async () => {
     await app.close();

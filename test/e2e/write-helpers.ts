@@ -2,6 +2,7 @@
 // fixture, and clients registered with write profiles and EGs (tokens obtained over HTTP).
 
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Resource } from '../../src/policy/types.js';
 import type { ClientRecord, Store } from '../../src/store/contract.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
@@ -43,7 +44,7 @@ export interface WriteServer {
   ingest(resources: Resource[]): Promise<void>;
 }
 
-export async function startWriteServer(resources: Resource[], opts: Partial<AppOptions> = {}): Promise<WriteServer> {
+export async function startWriteServer(resources: Resource[], opts: Partial<Omit<AppOptions, 'writeThread'>> & { writeThread?: AppOptions['writeThread'] | null } = {}): Promise<WriteServer> {
   const { dir, store, ingest } = await openTestDatabase('ror-write-test-');
   await store.transaction(async (tx) => {
     for (const c of CLIENTS) {
@@ -52,7 +53,9 @@ export async function startWriteServer(resources: Resource[], opts: Partial<AppO
     }
   });
   if (resources.length) await ingest(resources);
-  const app = await buildApp({ store, tokens: testTokens(), audit: { intervalMs: 20 }, ...opts });
+  // as `ror serve` runs a database file: the writes on their thread (opts.writeThread: null for inline)
+  const { writeThread = { db: join(dir, 'test.db') }, ...rest } = opts;
+  const app = await buildApp({ store, tokens: testTokens(), audit: { intervalMs: 20 }, ...rest, ...(writeThread ? { writeThread } : {}) });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const cache = new Map<string, string>();
   const token = async (id: string) => {

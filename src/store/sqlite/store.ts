@@ -41,6 +41,9 @@ export interface SqliteStoreOptions {
    * whichever write crosses the threshold (copying ~40 MB there stalls the event loop). Default false:
    * short-lived commands keep SQLite's automatic checkpoints. */
   backgroundCheckpoint?: boolean;
+  /** Another store of this process runs the checkpoints (its backgroundCheckpoint): this one's commits
+   * never checkpoint, and it starts no checkpoint thread of its own. The server's write thread. */
+  externalCheckpoint?: boolean;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
   const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000));
-  writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint ? 0 : walAutocheckpointPages}`);
+  writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint || opts.externalCheckpoint ? 0 : walAutocheckpointPages}`);
   // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
   // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
   // once instead and retry asynchronously (beginImmediate).

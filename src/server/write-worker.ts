@@ -1,0 +1,61 @@
+// Entry of the write thread (write-thread.ts): a store of its own on the server's database, a group commit
+// over it, and every write interaction run there as the event loop hands it over. Runs the same handlers
+// as an inline server (src/fhir/write), so a write means the same on either side.
+import { parentPort, workerData } from 'node:worker_threads';
+import { FhirError } from '../fhir/errors.js';
+import type { FhirResponse } from '../fhir/rest/types.js';
+import { GroupCommitter } from '../fhir/write/group-commit.js';
+import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
+import { openStore } from '../store/open.js';
+import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
+
+const port = parentPort!;
+const options = workerData as WriteThreadOptions;
+
+/** A response that can be posted: a body in parts is joined (writes answer one resource or Bundle). */
+function postable(res: FhirResponse): FhirResponse {
+  const body = res.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return res;
+  return { ...res, body: Buffer.concat(body.chunks, body.length) };
+}
+
+async function main(): Promise<void> {
+  let store;
+  try {
+    store = await openStore(options.db, { externalCheckpoint: options.externalCheckpoint });
+  } catch (e) {
+    port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) } satisfies WriteThreadStatus);
+    return;
+  }
+  const committer = new GroupCommitter(store);
+  const inflight = new Set<Promise<void>>();
+
+  const run = async (m: WriteRequest): Promise<void> => {
+    const audit = { facts: m.facts, audited: false };
+    const ctx: WriteContext = { store: store!, caller: m.caller, base: m.base, audit, run: committer.run };
+    let reply: WriteReply;
+    try {
+      reply = { seq: m.seq, response: postable(await runWriteOperation(m.op, ctx, m.args)), audited: audit.audited };
+    } catch (e) {
+      reply = e instanceof FhirError
+        ? { seq: m.seq, refused: { status: e.status, issues: e.issues, headers: e.headers } }
+        : { seq: m.seq, failed: e instanceof Error ? e.message : String(e) };
+    }
+    port.postMessage(reply);
+  };
+
+  port.on('message', (m: WriteRequest | { close: true }) => {
+    if ('close' in m) {
+      void Promise.allSettled([...inflight]).then(async () => {
+        await store!.close();
+        port.close(); // nothing else keeps the thread alive: it exits
+      });
+      return;
+    }
+    const done = run(m).finally(() => inflight.delete(done));
+    inflight.add(done);
+  });
+  port.postMessage({ ready: true } satisfies WriteThreadStatus);
+}
+
+void main();

@@ -1,0 +1,95 @@
+// The write thread (src/server/write-thread.ts): a server running its writes on a thread answers exactly
+// what a server running them on the event loop answers (statuses, headers, bodies, refusals, the audit),
+// and the thread's lifecycle (closed: 503; unknown interaction: a fault, never an answer).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryFixture } from '../fixtures/directory.js';
+import { capacityPatch } from '../../src/fhir/write/index.js';
+import { WriteThread } from '../../src/server/write-thread.js';
+import { openTestDatabase } from '../helpers/server.js';
+import { startWriteServer, type Reply, type WriteServer } from './write-helpers.js';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+
+const NATIONAL = '/fhir/Location?identifier=350000741/SYNC-loc-cardio';
+const NEW_ORG = { resourceType: 'Organization', id: 'org-thread', name: 'Written through the thread' };
+
+/** The same writes, their refusals included, in order: [client, method, path, body, headers]. */
+const SCRIPT: [string | null, string, string, unknown, Record<string, string>?][] = [
+  ['beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 7 })],
+  ['beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', temporality: '03', gender: '01', nb: 2 })], // 404: add it
+  ['beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', temporality: '03', gender: '01', nb: 2 }, 'add')],
+  ['beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '01', temporality: '03', nb: 1 }, 'add')], // 400 business-rule
+  ['beds-ehpad', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 1 })], // 403: another EG
+  ['beds-chu', 'PATCH', '/fhir/Location/loc-cardio', capacityPatch({ status: '02', nb: 3 }), { 'if-match': 'W/"1"' }], // 412: stale
+  ['operator', 'PUT', `/fhir/Organization/${NEW_ORG.id}`, NEW_ORG],
+  ['operator', 'DELETE', `/fhir/Organization/${NEW_ORG.id}`, undefined],
+  ['operator', 'POST', '/fhir', { resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'DELETE', url: 'Organization/nope' } }] }],
+  ['reader', 'POST', '/fhir/Organization', NEW_ORG], // 403: no write profile
+];
+
+/** An answer without what differs between two servers by nature (instants, generated ids). */
+function comparable(r: Reply): unknown {
+  const text = r.text
+    .replace(/"lastUpdated":"[^"]+"/g, '"lastUpdated":"*"')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g, '*')
+    .replace(/"id":"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/g, '"id":"*"');
+  const headers = Object.fromEntries(['content-type', 'etag', 'ror-resource-version', 'location'].map((h) => [h, r.headers.get(h)?.replace(/^https?:\/\/[^/]+/, '')]));
+  return { status: r.status, headers, text };
+}
+
+describe('writes on the write thread', () => {
+  let inline: WriteServer;
+  let threaded: WriteServer;
+  beforeAll(async () => {
+    inline = await startWriteServer(directoryFixture(), { writeThread: null });
+    threaded = await startWriteServer(directoryFixture());
+  });
+  afterAll(async () => {
+    await inline?.close();
+    await threaded?.close();
+  });
+
+  it('answer exactly as writes on the event loop, refusals included', async () => {
+    const statuses: number[] = [];
+    for (const [client, method, path, body, headers] of SCRIPT) {
+      const a = await inline.call(client, method, path, body, headers);
+      const b = await threaded.call(client, method, path, body, headers);
+      expect(comparable(b)).toEqual(comparable(a));
+      statuses.push(b.status);
+    }
+    expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
+  });
+
+  it('are seen at once by the reads of the event loop, and audited once', async () => {
+    const patched = await threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }));
+    expect(patched.status).toBe(200);
+    const read = await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
+    expect(read.headers.get('etag')).toBe(patched.headers.get('etag'));
+    expect(read.text).toBe(patched.text);
+    const events = await threaded.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
+    const inlineEvents = await inline.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
+    expect(events.length).toBe(inlineEvents.length + 1);
+  });
+});
+
+describe('the write thread', () => {
+  it('refuses writes once closed (503), and reports an unknown interaction as a fault', async () => {
+    const { dir, store } = await openTestDatabase('ror-write-thread-');
+    const thread = new WriteThread({ db: join(dir, 'test.db') });
+    try {
+      await thread.start();
+      const caller = { clientId: 'operator', cu: 'OPERATOR', profile: 1 as const, operator: true, write: [], egs: [] };
+      const created = await thread.run('update', caller, 'http://x/fhir', {}, ['Organization', 'org-t', { resourceType: 'Organization', id: 'org-t', name: 'T' }]);
+      expect(created.response.status).toBe(201);
+      expect(created.audited).toBe(true);
+      expect((await store.readResource('Organization', 'org-t'))?.version).toBe(1);
+      await expect(thread.run('explode' as 'update', caller, 'http://x/fhir', {}, [] as never)).rejects.toThrow(/unknown write operation 'explode'/);
+      await thread.close();
+      await expect(thread.run('delete', caller, 'http://x/fhir', {}, ['Organization', 'org-t'])).rejects.toMatchObject({ status: 503 });
+    } finally {
+      await thread.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
