@@ -6,6 +6,7 @@ import { FhirError } from '../fhir/errors.js';
 import type { FhirResponse } from '../fhir/rest/types.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
+import { NationalIds } from '../fhir/write/national-ids.js';
 import { openStore } from '../store/open.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
 
@@ -28,11 +29,13 @@ async function main(): Promise<void> {
     return;
   }
   const committer = new GroupCommitter(store);
+  // every write of this store goes through the handlers: national identifiers can be remembered
+  const nationalIds = new NationalIds();
   const inflight = new Set<Promise<void>>();
 
   const run = async (m: WriteRequest): Promise<void> => {
     const audit = { facts: m.facts, audited: false };
-    const ctx: WriteContext = { store: store!, caller: m.caller, base: m.base, audit, run: committer.run };
+    const ctx: WriteContext = { store: store!, caller: m.caller, base: m.base, audit, run: committer.run, nationalIds };
     let reply: WriteReply;
     try {
       reply = { seq: m.seq, response: postable(await runWriteOperation(m.op, ctx, m.args)), audited: audit.audited };

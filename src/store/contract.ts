@@ -198,6 +198,10 @@ export interface StoreTx extends StoreReader {
   deleteClient(id: string): Promise<boolean>;
   /** Appends audit events (append-only: there is no way to change or remove one). */
   appendAudit(records: AuditRecord[]): Promise<void>;
+  /** A value that changes whenever another connection (thread or process) has committed since it was last
+   * read, its own commits apart (SQLite: PRAGMA data_version). For caches of what only committed writes can
+   * change; absent where the engine has no such counter (nothing may then be cached across transactions). */
+  changeToken?(): number;
 }
 
 export interface Store extends StoreReader {

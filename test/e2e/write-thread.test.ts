@@ -72,6 +72,42 @@ describe('writes on the write thread', () => {
   });
 });
 
+describe('national identifiers remembered by the write thread', () => {
+  const SYNC_TYPE = { coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R345-TypeIdentifiantAutre/FHIR/TRE-R345-TypeIdentifiantAutre', code: '26' }] };
+  const withSync = (loc: any, value: string) => ({ ...loc, identifier: [...(loc.identifier ?? []).filter((i: any) => i.type?.coding?.[0]?.code !== '26'), { type: SYNC_TYPE, value }] });
+  let s: WriteServer;
+  beforeAll(async () => {
+    s = await startWriteServer(directoryFixture());
+  });
+  afterAll(async () => s?.close());
+
+  // a remembered answer that is stale in the dangerous direction: a second Location takes the identifier,
+  // and the national PATCH must then be 412 (two matches), not a patch of the first one
+  const twin = (id: string, sync: string) => ({
+    resourceType: 'Location', id, name: id, identifier: [{ type: SYNC_TYPE, value: sync }], managingOrganization: { reference: 'Organization/eg-chu' },
+  });
+
+  it('follow a Location written through the server', async () => {
+    const loc = (await s.call('operator', 'GET', '/fhir/Location/loc-cardio')).body;
+    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-cardio', withSync(loc, 'SYNC-one'))).status).toBe(200);
+    const one = '/fhir/Location?identifier=350000741/SYNC-one';
+    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 1 }))).status).toBe(200);
+    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 2 }))).status).toBe(200); // remembered
+    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-twin-1', twin('loc-twin-1', 'SYNC-one'))).status).toBe(201);
+    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 3 }))).status).toBe(412);
+  });
+
+  it('follow a Location committed by another connection', async () => {
+    const loc = (await s.call('operator', 'GET', '/fhir/Location/loc-cardio')).body;
+    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-cardio', withSync(loc, 'SYNC-two'))).status).toBe(200);
+    const two = '/fhir/Location?identifier=350000741/SYNC-two';
+    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 1 }))).status).toBe(200);
+    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 2 }))).status).toBe(200); // remembered
+    await s.ingest([twin('loc-twin-2', 'SYNC-two') as any]); // the server's own store: not the write thread's connection
+    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 3 }))).status).toBe(412);
+  });
+});
+
 describe('the write thread', () => {
   it('refuses writes once closed (503), and reports an unknown interaction as a fault', async () => {
     const { dir, store } = await openTestDatabase('ror-write-thread-');

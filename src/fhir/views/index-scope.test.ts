@@ -95,6 +95,14 @@ const locationChangeArb: fc.Arbitrary<Change> = fc.oneof(
     return { ...r, extension: list };
   }),
   fc.string({ minLength: 1, maxLength: 8 }).map((name) => (r: Json) => ({ ...r, name })),
+  // typed identifiers are also indexed under identifier:of-type: renamed, added, removed
+  fc.constantFrom('SYNC-a', 'SYNC-b', null).map((value) => (r: Json) => ({
+    ...r,
+    identifier: [
+      ...(r.identifier ?? []).filter((i: Json) => i.type?.coding?.[0]?.code !== '26'),
+      ...(value ? [{ type: { coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R345-TypeIdentifiantAutre/FHIR/TRE-R345-TypeIdentifiantAutre', code: '26' }] }, value }] : []),
+    ],
+  })),
   fc.double({ min: -5, max: 8, noNaN: true }).map((lng) => (r: Json) => ({ ...r, position: { latitude: 48, longitude: lng } })),
   fc.constant((r: Json) => {
     const { position: _p, ...rest } = r;

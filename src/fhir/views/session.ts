@@ -13,6 +13,23 @@ import type { IndexScope } from './render.js';
 
 const key = (type: string, id: string) => `${type}/${id}`;
 
+/** The values of a top-level element, or of the extensions with one url. */
+function valuesOf(resource: Resource, ref: { key: string; url?: string }): unknown {
+  const value = (resource as Record<string, unknown>)[ref.key];
+  return ref.url === undefined || !Array.isArray(value) ? value : value.filter((e) => (e as { url?: unknown } | null)?.url === ref.url);
+}
+
+/** Whether a value holds something the index also stores under a derived parameter: an Identifier with a
+ * type (`type`), a Reference with an identifier (`identifier`). Conservative: any object with either key. */
+function derivesRows(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(derivesRows);
+  if (value === null || typeof value !== 'object') return false;
+  for (const k in value as Record<string, unknown>) {
+    if (k === 'type' || k === 'identifier' || derivesRows((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
 /** A resource as the session knows it. Bodies are not kept (memory): `raw` is the parsed current one. */
 export interface Known {
   /** Current version, or null when the resource was never stored. */
@@ -151,7 +168,11 @@ export class SessionNeighbourhood implements Neighbourhood {
     const before = this.storedRaw.get(k);
     if (!before || this.changed.size !== 1 || this.rendered.has(k) || this.existenceMoved) return undefined;
     const elements = changedElements(before as Record<string, unknown>, raw as Record<string, unknown>);
-    return paramsReading(type, elements.map((e) => (e.url === undefined ? { key: e.path } : { key: e.path.slice(0, e.path.indexOf('(')), url: e.url })));
+    const refs = elements.map((e) => (e.url === undefined ? { key: e.path } : { key: e.path.slice(0, e.path.indexOf('(')), url: e.url }));
+    // an Identifier or a Reference is indexed under derived parameters as well (identifier:of-type,
+    // subject:identifier) which no expression names: a change of one, before or after, is indexed whole
+    for (const r of refs) if (derivesRows(valuesOf(before, r)) || derivesRows(valuesOf(raw, r))) return undefined;
+    return paramsReading(type, refs);
   }
 
   /** Records a render (`moved`: it changed the profiles the resource exists for). */

@@ -15,6 +15,9 @@ import { FHIR_JSON, type Caller, type FhirResponse } from '../rest/types.js';
 import { structuralErrors } from '../validate/index.js';
 import type { TxRunner } from './group-commit.js';
 import { RawReads } from './raw-reads.js';
+import type { NationalIds } from './national-ids.js';
+import { changedElements } from '../changed-elements.js';
+import { SUPPORTED_CAPACITY_URL } from './capacity-rules.js';
 
 export type Json = Record<string, any>;
 
@@ -34,6 +37,9 @@ export interface WriteContext {
   /** Runs a single-resource write in a transaction (default: its own store transaction; the server
    * passes a GroupCommitter's run, which shares one commit between concurrent writes). */
   run?: TxRunner;
+  /** The Locations of national identifiers, remembered between transactions: only where every write of
+   * the store goes through these handlers (the server's write thread). */
+  nationalIds?: NationalIds;
 }
 
 /** The transaction runner of a context. */
@@ -96,6 +102,12 @@ function validated(resource: Json): void {
   if (errors.length) throw FhirError.withIssues(400, errors);
 }
 
+/** Whether a change only touches the capacity indicators of an existing Location (which no national
+ * identifier resolution reads). */
+function onlyCapacities(type: string, current: Json | null, next: Json | null): boolean {
+  return type === 'Location' && current !== null && next !== null && changedElements(current, next).every((c) => c.url === SUPPORTED_CAPACITY_URL);
+}
+
 /** Applies one change inside `tx`. */
 export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePlan): Promise<ChangeOutcome> {
   checkTypeAndId(plan.type, plan.id);
@@ -114,6 +126,7 @@ export async function applyChange(tx: StoreTx, ctx: WriteContext, plan: ChangePl
   }
   const raws = plan.raws ?? new RawReads();
   const next = await plan.build(tx, current, raws);
+  if (ctx.nationalIds && !onlyCapacities(plan.type, current, next)) ctx.nationalIds.changed(tx);
   // nothing was written since these reads: the session takes them as current versions, parsed (`current`
   // is never mutated: patches copy it)
   const views = raws.knownViewStates(plan.type, plan.id);

@@ -2,11 +2,12 @@
 // tool is registered for », and the national Location identifier `{idNatStruct EG}/{idExterneSynchro}`.
 // Runs inside the write transaction, on raw resources (the tool's view plays no part in ownership).
 
-import type { StoredResource, StoreReader } from '../../store/contract.js';
+import type { StoredResource, StoreReader, StoreTx } from '../../store/contract.js';
 import { FhirError } from '../errors.js';
 import { parseReference } from '../resource-types.js';
 import type { Caller } from '../rest/types.js';
 import { parseStored } from '../parsed-bodies.js';
+import type { NationalIds } from './national-ids.js';
 import type { RawReads } from './raw-reads.js';
 
 type Json = Record<string, any>;
@@ -74,7 +75,7 @@ export interface NationalMatch {
  * the idExterneSynchro as an identifier value and belonging to an establishment with that identifier.
  * 404 (expression Location) when none, 412 multiple-matches when several.
  */
-export async function resolveNationalLocation(reader: StoreReader, identifier: string, raws: RawReads): Promise<NationalMatch> {
+export async function resolveNationalLocation(tx: StoreTx, identifier: string, raws: RawReads, ids?: NationalIds): Promise<NationalMatch> {
   const slash = identifier.indexOf('/');
   const eg = slash > 0 ? identifier.slice(0, slash) : '';
   const external = slash > 0 ? identifier.slice(slash + 1) : identifier;
@@ -82,9 +83,12 @@ export async function resolveNationalLocation(reader: StoreReader, identifier: s
     throw new FhirError(400, 'invalid', `The identifier must be '{idNatStruct EG}/{idExterneSynchro}', got '${identifier}'`, ['Location.identifier']);
   }
   // profile 1 sees every identifier; the match is then confirmed on the raw resources
-  const found = await reader.search({ type: 'Location', profile: 1, where: [{ op: 'token', param: 'identifier', code: external }], sort: [], count: 100, total: false });
+  const search = async () =>
+    (await tx.search({ type: 'Location', profile: 1, where: [{ op: 'token', param: 'identifier', code: external }], sort: [], count: 100, total: false })).rows.map((r) => r.id);
+  const candidates = ids ? await ids.locations(tx, external, search) : await search();
+  const reader: StoreReader = tx;
   const matches: NationalMatch[] = [];
-  for (const { id } of found.rows) {
+  for (const id of candidates) {
     const stored = await reader.readResource('Location', id);
     const loc = stored?.body ? (parseStored('Location', id, stored.body) as Json) : null;
     if (!stored || !loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;

@@ -130,7 +130,7 @@ export async function conditionalPatch(ctx: WriteContext, type: string, params: 
   const response = await runnerOf(ctx)(async (tx) => {
     let match: NationalMatch | undefined;
     if (national) {
-      match = await resolveNationalLocation(tx, criteria[0][1], new RawReads());
+      match = await resolveNationalLocation(tx, criteria[0][1], new RawReads(), ctx.nationalIds);
       id = match.id;
     } else {
       const ids = await conditionalTarget(tx, type, criteria);

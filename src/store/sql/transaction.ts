@@ -15,10 +15,17 @@ export class SqlTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
   private open = true;
 
-  constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender, writerOptions: SqlWriterOptions = {}) {
+  /** `changeToken`: the engine's counter of other connections' commits (StoreTx.changeToken), if any. */
+  constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender, writerOptions: SqlWriterOptions = {}, changeToken?: () => number) {
     super(q, d, params, true);
     this.writer = new SqlWriter(q, d, params, writerOptions);
+    if (changeToken) this.changeToken = () => {
+      this.check();
+      return changeToken();
+    };
   }
+
+  changeToken?: () => number;
 
   /** Called by the adapter at COMMIT/ROLLBACK. */
   end(): void {

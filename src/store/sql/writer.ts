@@ -242,7 +242,11 @@ export class SqlWriter {
     for (const kind of scope ? scope.keys() : (Object.keys(INDEX_TABLES) as IndexKind[])) {
       const cols = INDEX_COLUMNS[kind];
       const pids = scope?.get(kind);
-      const stored = await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
+      // with a scope, only its parameters' rows are read (a Location has hundreds of token rows; a
+      // capacity update compares a few)
+      const stored = pids
+        ? await this.q.all<Record<string, unknown>>(this.scopedSelectSql(kind, pids.size), [rid, ...pids])
+        : await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
       const wanted = byPid(byKind.get(kind) ?? []);
       const had = byPid(stored.map((row) => cols.map((c) => row[c])));
       for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
@@ -270,6 +274,17 @@ export class SqlWriter {
   }
 
   private readonly sqlCache = new Map<string, string>();
+
+  /** SELECT of a resource's rows of `count` parameters in one index table. */
+  private scopedSelectSql(kind: IndexKind, count: number): string {
+    const key = `scoped:${kind}:${count}`;
+    let text = this.sqlCache.get(key);
+    if (!text) {
+      text = `SELECT ${INDEX_COLUMNS[kind].join(', ')} FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid IN (${Array(count).fill('?').join(', ')})`;
+      this.sqlCache.set(key, text);
+    }
+    return text;
+  }
 
   private insertSql(kind: IndexKind, rows: number): string {
     const key = `${kind}:${rows}`;

@@ -90,6 +90,9 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const audit = new SqlAudit(sqliteDialect);
   const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages, checkpointEveryMs: opts.backgroundCheckpoint ? 250 : 0 });
   const writes = new WriteQueue();
+  // changes when another connection (the audit thread, the server's other store, a sibling process) commits
+  const dataVersionStatement = writeDb.prepare('PRAGMA data_version').pluck();
+  const dataVersion = () => Number(dataVersionStatement.get());
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
 
   /** BEGIN IMMEDIATE, waiting asynchronously (exponential back-off) while another process writes. */
@@ -110,7 +113,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true });
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true }, dataVersion);
       try {
         const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
         const value = await fn(tx);
