@@ -43,7 +43,7 @@ export interface AppOptions {
   bodyLimit?: number;
   logger?: boolean;
   version?: string;
-  /** Batching of the audit of reads and refused requests (defaults: every second or 10,000 events). */
+  /** Batching of the audit of reads and refused requests (defaults: every second, or at 100,000 events). */
   audit?: AuditLogOptions;
   /** Rate limit and timeouts (default: limitsFromEnv()). */
   limits?: ServerLimits;
