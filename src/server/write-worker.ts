@@ -8,6 +8,7 @@ import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
 import { NationalIds } from '../fhir/write/national-ids.js';
 import { openStore } from '../store/open.js';
+import { rememberItemTexts } from '../fhir/views/render.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
 
 const port = parentPort!;
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     return;
   }
   const committer = new GroupCommitter(store);
+  // the same Locations are rendered again and again: their unchanged indicators' texts are reused
+  rememberItemTexts();
   // every write of this store goes through the handlers: national identifiers can be remembered
   const nationalIds = new NationalIds();
   const inflight = new Set<Promise<void>>();

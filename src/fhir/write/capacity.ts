@@ -27,6 +27,20 @@ export function indicatorKey(ext: Json): string {
   return KEY_FIELDS.map((f) => `${f}: ${codeOf(ext, f) ?? 'null'}`).join(' / ');
 }
 
+// Keys remembered by indicator object, for the checks of a PATCH: it reads the key of every indicator of
+// the Location, and the untouched ones are the same objects from one version to the next (stored bodies
+// are parsed once and never mutated; a patch copies only what it changes).
+const keysOf = new WeakMap<Json, string>();
+
+function storedIndicatorKey(ext: Json): string {
+  let key = keysOf.get(ext);
+  if (key === undefined) {
+    key = indicatorKey(ext);
+    keysOf.set(ext, key);
+  }
+  return key;
+}
+
 export const isIndicator = (e: unknown): e is Json => (e as Json)?.url === SUPPORTED_CAPACITY_URL;
 
 /** Every defect of one indicator (empty: valid). */
@@ -79,7 +93,7 @@ export function checkIndicators(before: Json | null, after: Json): void {
         if (!previous.has(JSON.stringify(ext))) issues.push(...defects);
       }
     }
-    const k = indicatorKey(ext);
+    const k = storedIndicatorKey(ext);
     keys.set(k, (keys.get(k) ?? 0) + 1);
   }
   for (const [k, n] of keys) if (n > 1) issues.push(rule(`${n} indicators share the criteria ${k}`, indicatorExpr));
@@ -158,7 +172,7 @@ export function patchCapacities(location: Json, ops: PatchOperation[]): Json {
     const added = addedIndicators(op);
     if (added.length) {
       const keys = new Set(added.map(indicatorKey));
-      current = { ...current, extension: ((current.extension ?? []) as Json[]).filter((e) => !(isIndicator(e) && keys.has(indicatorKey(e)))) };
+      current = { ...current, extension: ((current.extension ?? []) as Json[]).filter((e) => !(isIndicator(e) && keys.has(storedIndicatorKey(e)))) };
     }
     const fast = op.type === 'replace' ? replaceByCriteria(current, op) : null;
     if (fast) {

@@ -86,13 +86,12 @@ export async function resolveNationalLocation(tx: StoreTx, identifier: string, r
   const search = async () =>
     (await tx.search({ type: 'Location', profile: 1, where: [{ op: 'token', param: 'identifier', code: external }], sort: [], count: 100, total: false })).rows.map((r) => r.id);
   const candidates = ids ? await ids.locations(tx, external, search) : await search();
-  const reader: StoreReader = tx;
   const matches: NationalMatch[] = [];
   for (const id of candidates) {
-    const stored = await reader.readResource('Location', id);
+    const stored = await tx.readResource('Location', id);
     const loc = stored?.body ? (parseStored('Location', id, stored.body) as Json) : null;
     if (!stored || !loc || !((loc.identifier ?? []) as Json[]).some((i) => i?.value === external)) continue;
-    const keys = await establishmentKeys(reader, 'Location', id, loc, raws);
+    const keys = await establishmentKeys(tx, 'Location', id, loc, raws);
     if (keys.has(eg)) matches.push({ id, stored, resource: loc, keys, raws });
   }
   if (matches.length === 0) throw new FhirError(404, 'not-found', `No Location has the identifier '${identifier}' (idNatStruct/idExterneSynchro)`, ['Location']);

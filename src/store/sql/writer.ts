@@ -82,6 +82,30 @@ function rowText(row: unknown[]): string {
   return out;
 }
 
+/** Rows of `prev` that `next` no longer has, and rows of `next` that `prev` did not have (as multisets). */
+function rowDifference(prev: unknown[][], next: unknown[][]): { removed: unknown[][]; added: unknown[][] } {
+  const left = new Map<string, number>();
+  for (const row of next) {
+    const t = rowText(row);
+    left.set(t, (left.get(t) ?? 0) + 1);
+  }
+  const removed: unknown[][] = [];
+  for (const row of prev) {
+    const t = rowText(row);
+    const n = left.get(t) ?? 0;
+    if (n > 0) left.set(t, n - 1);
+    else removed.push(row);
+  }
+  const added = next.filter((row) => {
+    const t = rowText(row);
+    const n = left.get(t) ?? 0;
+    if (n === 0) return false;
+    left.set(t, n - 1);
+    return true;
+  });
+  return { removed, added };
+}
+
 /** The same rows, in any order. */
 function sameRows(a: unknown[][], b: unknown[][]): boolean {
   if (a.length !== b.length) return false;
@@ -116,7 +140,11 @@ export class SqlWriter {
   /** The next body id (sequentialBodyIds), read at the first body of the transaction. */
   private nextBid: number | null = null;
 
+  /** Index rows carry an engine row id (SQLite): a changed row is deleted alone. */
+  private readonly rowIds: boolean;
+
   constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog, private readonly options: SqlWriterOptions = {}) {
+    this.rowIds = d.name === 'sqlite';
     this.sql = {
       findRes: 'SELECT rid FROM res WHERE type = ? AND id = ?',
       // a row comes back only for a new resource (the common case of an import: one statement)
@@ -248,12 +276,25 @@ export class SqlWriter {
         ? await this.q.all<Record<string, unknown>>(this.scopedSelectSql(kind, pids.size), [rid, ...pids])
         : await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
       const wanted = byPid(byKind.get(kind) ?? []);
-      const had = byPid(stored.map((row) => cols.map((c) => row[c])));
+      const rowIds = new Map<unknown[], unknown>();
+      const had = byPid(stored.map((row) => {
+        const values = cols.map((c) => row[c]);
+        if (this.rowIds) rowIds.set(values, row.row_id);
+        return values;
+      }));
       for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
         if (pids && !pids.has(pid)) continue;
         const next = wanted.get(pid) ?? [];
         const prev = had.get(pid) ?? [];
         if (sameRows(next, prev)) continue;
+        const diff = this.rowIds && prev.length ? rowDifference(prev, next) : null;
+        if (diff && diff.removed.length < prev.length) {
+          // a few rows of many changed (one indicator's date among the Location's dozens): only those
+          // are deleted and inserted, not every row of the parameter and its index entries
+          for (const row of diff.removed) await this.q.run(this.indexSql(kind, 'deleteRow'), [rowIds.get(row)]);
+          if (diff.added.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...diff.added]);
+          continue;
+        }
         if (prev.length) await this.q.run(this.indexSql(kind, 'delete'), [rid, pid]);
         if (next.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...next]);
       }
@@ -261,16 +302,21 @@ export class SqlWriter {
     return toInsert;
   }
 
-  private indexSql(kind: IndexKind, what: 'select' | 'delete'): string {
+  private indexSql(kind: IndexKind, what: 'select' | 'delete' | 'deleteRow'): string {
     const key = `${what}:${kind}`;
     let text = this.sqlCache.get(key);
     if (!text) {
       text = what === 'select'
-        ? `SELECT ${INDEX_COLUMNS[kind].join(', ')} FROM ${INDEX_TABLES[kind]} WHERE rid = ?`
-        : `DELETE FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid = ?`;
+        ? `SELECT ${this.selectedColumns(kind)} FROM ${INDEX_TABLES[kind]} WHERE rid = ?`
+        : what === 'delete' ? `DELETE FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid = ?` : `DELETE FROM ${INDEX_TABLES[kind]} WHERE rowid = ?`;
       this.sqlCache.set(key, text);
     }
     return text;
+  }
+
+  /** The columns of an index table, with the row's id where the engine has one (SQLite's rowid). */
+  private selectedColumns(kind: IndexKind): string {
+    return `${INDEX_COLUMNS[kind].join(', ')}${this.rowIds ? ', rowid AS row_id' : ''}`;
   }
 
   private readonly sqlCache = new Map<string, string>();
@@ -280,7 +326,7 @@ export class SqlWriter {
     const key = `scoped:${kind}:${count}`;
     let text = this.sqlCache.get(key);
     if (!text) {
-      text = `SELECT ${INDEX_COLUMNS[kind].join(', ')} FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid IN (${Array(count).fill('?').join(', ')})`;
+      text = `SELECT ${this.selectedColumns(kind)} FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid IN (${Array(count).fill('?').join(', ')})`;
       this.sqlCache.set(key, text);
     }
     return text;
