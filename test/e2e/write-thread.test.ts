@@ -1,14 +1,15 @@
 // The write thread (src/server/write-thread.ts): a server running its writes on a thread answers exactly
-// what a server running them on the event loop answers (statuses, headers, bodies, refusals, the audit),
-// and the thread's lifecycle (closed: 503; unknown interaction: a fault, never an answer).
+// what a server running them on the event loop answers (statuses, headers, bodies, refusals, the audit);
+// the national identifiers it remembers follow every change that matters, whoever commits it; and the
+// thread's lifecycle (closed: 503; unknown interaction: a fault, never an answer).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryFixture } from '../fixtures/directory.js';
 import { capacityPatch } from '../../src/fhir/write/index.js';
 import { WriteThread } from '../../src/server/write-thread.js';
 import { openTestDatabase } from '../helpers/server.js';
 import { startWriteServer, type Reply, type WriteServer } from './write-helpers.js';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 
 const NATIONAL = '/fhir/Location?identifier=350000741/SYNC-loc-cardio';
 const NEW_ORG = { resourceType: 'Organization', id: 'org-thread', name: 'Written through the thread' };
@@ -87,24 +88,26 @@ describe('national identifiers remembered by the write thread', () => {
     resourceType: 'Location', id, name: id, identifier: [{ type: SYNC_TYPE, value: sync }], managingOrganization: { reference: 'Organization/eg-chu' },
   });
 
-  it('follow a Location written through the server', async () => {
+  /** Gives loc-cardio the idExterneSynchro `sync`, patches it twice through it (the second time from
+   * memory), lets `addTwin` write a second Location with it, and returns the status of the next PATCH. */
+  const afterTwin = async (sync: string, addTwin: () => Promise<void>): Promise<number> => {
     const loc = (await s.call('operator', 'GET', '/fhir/Location/loc-cardio')).body;
-    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-cardio', withSync(loc, 'SYNC-one'))).status).toBe(200);
-    const one = '/fhir/Location?identifier=350000741/SYNC-one';
-    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 1 }))).status).toBe(200);
-    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 2 }))).status).toBe(200); // remembered
-    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-twin-1', twin('loc-twin-1', 'SYNC-one'))).status).toBe(201);
-    expect((await s.call('beds-chu', 'PATCH', one, capacityPatch({ status: '02', nb: 3 }))).status).toBe(412);
+    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-cardio', withSync(loc, sync))).status).toBe(200);
+    const path = `/fhir/Location?identifier=350000741/${sync}`;
+    for (const nb of [1, 2]) expect((await s.call('beds-chu', 'PATCH', path, capacityPatch({ status: '02', nb }))).status).toBe(200);
+    await addTwin();
+    return (await s.call('beds-chu', 'PATCH', path, capacityPatch({ status: '02', nb: 3 }))).status;
+  };
+
+  it('follow a Location written through the server', async () => {
+    expect(await afterTwin('SYNC-one', async () => {
+      expect((await s.call('operator', 'PUT', '/fhir/Location/loc-twin-1', twin('loc-twin-1', 'SYNC-one'))).status).toBe(201);
+    })).toBe(412);
   });
 
   it('follow a Location committed by another connection', async () => {
-    const loc = (await s.call('operator', 'GET', '/fhir/Location/loc-cardio')).body;
-    expect((await s.call('operator', 'PUT', '/fhir/Location/loc-cardio', withSync(loc, 'SYNC-two'))).status).toBe(200);
-    const two = '/fhir/Location?identifier=350000741/SYNC-two';
-    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 1 }))).status).toBe(200);
-    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 2 }))).status).toBe(200); // remembered
-    await s.ingest([twin('loc-twin-2', 'SYNC-two') as any]); // the server's own store: not the write thread's connection
-    expect((await s.call('beds-chu', 'PATCH', two, capacityPatch({ status: '02', nb: 3 }))).status).toBe(412);
+    // the server's own store: not the write thread's connection
+    expect(await afterTwin('SYNC-two', () => s.ingest([twin('loc-twin-2', 'SYNC-two') as any]))).toBe(412);
   });
 });
 
