@@ -35,11 +35,22 @@ function maskOfGroup(group: GroupDef, bits: number, level?: Level): number {
 const strictestLevel = (group: GroupDef, bits: number, level?: Level): Level =>
   sectorsOfBits(bits).reduce<Level>((acc, s) => Math.max(acc, levelIn(group, s, level)) as Level, 1);
 
+/** Kinds of the segments of a node's path: `.key`, `[i]`, `[i](last segment of the extension url)`. */
+const PROPERTY = 0;
+const ITEM = 1;
+const EXTENSION = 2;
+
 class Walker {
   readonly removals: Removal[] = [];
   seen0 = 0; // bitset of masks seen (masks 0..31)
   seen1 = 0; // masks 32..63
-  constructor(readonly bits: number, readonly ctx: PolicyContext) {
+  // The path of the node being visited, as segments: its text is built only when a removal records it
+  // (a closure or a string per node was most of what a render allocated).
+  private readonly kinds: number[] = [];
+  private readonly keys: (string | number)[] = [];
+  private readonly urls: string[] = [];
+
+  constructor(readonly bits: number, readonly ctx: PolicyContext, private readonly root: string) {
     this.note(ALL_PROFILES);
   }
 
@@ -47,82 +58,125 @@ class Walker {
     if (m < 32) this.seen0 |= 1 << m; else this.seen1 |= 1 << (m - 32);
   }
 
-  private narrow(parent: number, next: number, path: () => string, group: GroupDef, level: Level | undefined, rule: string): number {
+  private enter(kind: number, key: string | number, url = ''): void {
+    this.kinds.push(kind);
+    this.keys.push(key);
+    this.urls.push(url);
+  }
+
+  private leave(): void {
+    this.kinds.pop();
+    this.keys.pop();
+    this.urls.pop();
+  }
+
+  private path(): string {
+    let out = this.root;
+    for (let i = 0; i < this.kinds.length; i++) {
+      const key = this.keys[i];
+      if (this.kinds[i] === PROPERTY) out += `.${key}`;
+      else if (this.kinds[i] === ITEM) out += `[${key}]`;
+      else out += `[${key}](${this.urls[i].slice(this.urls[i].lastIndexOf('/') + 1)})`;
+    }
+    return out;
+  }
+
+  /** `rule`: the reason recorded when `next` removes profiles from `parent` (a function: only then built). */
+  private narrow(parent: number, next: number, group: GroupDef, level: Level | undefined, rule: string | (() => string)): number {
     const m = parent & next;
     if (m !== parent) {
-      this.removals.push({ path: path(), removed: parent & ~m, group, level: strictestLevel(group, this.bits, level), bits: this.bits, rule });
+      this.removals.push({ path: this.path(), removed: parent & ~m, group, level: strictestLevel(group, this.bits, level), bits: this.bits, rule: typeof rule === 'string' ? rule : rule() });
       this.note(m);
     }
     return m;
   }
 
-  private classMask(parent: number, cls: RowClass | undefined, value: unknown, path: () => string): number {
+  private classMask(parent: number, cls: RowClass | undefined, value: unknown): number {
     if (!cls) return parent;
     const level = cls.levelFrom ? cls.levelFrom(value) : undefined;
+    const next = maskOfGroup(cls.group, this.bits, level);
+    if ((parent & next) === parent) return parent;
     const rule = cls.row === UNKNOWN_SPEC.own!.row ? 'unknown element or extension: profile 1 only' : `catalogue: ${cls.row.type}.${cls.row.path}${cls.row.when ? ` [${cls.row.when}]` : ''}${level ? ` (own level ${level})` : ''}`;
-    return this.narrow(parent, maskOfGroup(cls.group, this.bits, level), path, cls.group, level, rule);
+    return this.narrow(parent, next, cls.group, level, rule);
   }
 
-  visit(value: unknown, spec: NodeSpec, parent: number, path: () => string): Ann {
+  visit(value: unknown, spec: NodeSpec, parent: number): Ann {
     // An array is not a datum: each item is classified (contacts, slices and capacities differ per item).
-    if (Array.isArray(value)) return this.visitArray(value, spec, parent, path);
-    let m = this.classMask(parent, spec.own, value, path);
+    if (Array.isArray(value)) return this.visitArray(value, spec, parent);
+    let m = this.classMask(parent, spec.own, value);
     if (spec.discriminate && m !== 0) {
       const which = spec.discriminate(value);
       const cls = which === null ? undefined : spec.cases?.get(which);
-      m = this.classMask(m, cls ?? UNKNOWN_SPEC.own, value, path);
+      m = this.classMask(m, cls ?? UNKNOWN_SPEC.own, value);
     }
     if (m === 0 || value === null || typeof value !== 'object') return m;
     const obj = value as Record<string, unknown>;
     const ref = obj.reference;
     if (typeof ref === 'string' && REF_RE.test(ref)) {
-      m = this.narrow(m, this.ctx.referenceMask(ref) & ALL_PROFILES, path, GROUPS.identification, undefined, `reference ${ref} does not exist for the profile`);
+      m = this.narrow(m, this.ctx.referenceMask(ref) & ALL_PROFILES, GROUPS.identification, undefined, () => `reference ${ref} does not exist for the profile`);
     }
     if ((obj.coding !== undefined || obj.code !== undefined) && carriesNrbc(obj)) {
-      m = this.narrow(m, maskOfGroup(GROUPS.nrbc, this.bits), path, GROUPS.nrbc, undefined, 'NRBC act code (TRE_R210 0006/0007/0008): très restreint wherever it appears');
+      m = this.narrow(m, maskOfGroup(GROUPS.nrbc, this.bits), GROUPS.nrbc, undefined, 'NRBC act code (TRE_R210 0006/0007/0008): très restreint wherever it appears');
     }
     if (m === 0) return 0;
-    let uniform = true;
-    const children: Record<string, Ann> = {};
+    // the children's annotations are kept only once one differs from m (most subtrees are uniform)
+    let children: Record<string, Ann> | null = null;
     for (const key in obj) {
       const child = obj[key];
       let ann: Ann;
       if (key === 'resourceType') ann = m;
-      else if (key === 'extension' || key === 'modifierExtension') ann = this.visitExtensions(child, spec, m, () => `${path()}.${key}`);
       else {
-        const cs = propSpec(spec, key);
-        ann = this.visit(child, cs, m, () => `${path()}.${key}`);
+        this.enter(PROPERTY, key);
+        ann = key === 'extension' || key === 'modifierExtension' ? this.visitExtensions(child, spec, m) : this.visit(child, propSpec(spec, key), m);
+        this.leave();
       }
-      children[key] = ann;
-      if (ann !== m) uniform = false;
+      if (children) children[key] = ann;
+      else if (ann !== m) {
+        children = {};
+        for (const k in obj) {
+          if (k === key) break;
+          children[k] = m;
+        }
+        children[key] = ann;
+      }
     }
-    return uniform ? m : { m, s: spec, c: children };
+    return children ? { m, s: spec, c: children } : m;
   }
 
-  private visitArray(items: unknown[], spec: NodeSpec, m: number, path: () => string): Ann {
-    let uniform = true;
-    const children: Ann[] = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const ann = this.visit(items[i], spec, m, () => `${path()}[${i}]`);
-      children[i] = ann;
-      if (ann !== m) uniform = false;
-    }
-    return uniform ? m : { m, s: spec, c: children };
-  }
-
-  private visitExtensions(list: unknown, spec: NodeSpec, m: number, path: () => string): Ann {
-    if (!Array.isArray(list)) return this.visit(list, UNKNOWN_SPEC, m, path);
-    let uniform = true;
-    const children: Ann[] = new Array(list.length);
+  /** The annotations of a list's items, or null when they all have m. */
+  private items(list: unknown[], m: number, visitItem: (item: unknown, i: number) => Ann): Ann[] | null {
+    let children: Ann[] | null = null;
     for (let i = 0; i < list.length; i++) {
-      const item = list[i] as { url?: unknown } | null;
-      const url = typeof item?.url === 'string' ? item.url : '';
-      const es = spec.exts.get(url) ?? UNKNOWN_SPEC;
-      const ann = this.visit(item, es, m, () => `${path()}[${i}](${url.slice(url.lastIndexOf('/') + 1)})`);
-      children[i] = ann;
-      if (ann !== m) uniform = false;
+      const ann = visitItem(list[i], i);
+      if (children) children[i] = ann;
+      else if (ann !== m) {
+        children = new Array(list.length).fill(m);
+        children[i] = ann;
+      }
     }
-    return uniform ? m : { m, s: spec, c: children };
+    return children;
+  }
+
+  private visitArray(list: unknown[], spec: NodeSpec, m: number): Ann {
+    const ann = this.items(list, m, (item, i) => {
+      this.enter(ITEM, i);
+      const a = this.visit(item, spec, m);
+      this.leave();
+      return a;
+    });
+    return ann ? { m, s: spec, c: ann } : m;
+  }
+
+  private visitExtensions(list: unknown, spec: NodeSpec, m: number): Ann {
+    if (!Array.isArray(list)) return this.visit(list, UNKNOWN_SPEC, m);
+    const ann = this.items(list, m, (item, i) => {
+      const url = typeof (item as { url?: unknown } | null)?.url === 'string' ? (item as { url: string }).url : '';
+      this.enter(EXTENSION, i, url);
+      const a = this.visit(item, spec.exts.get(url) ?? UNKNOWN_SPEC, m);
+      this.leave();
+      return a;
+    });
+    return ann ? { m, s: spec, c: ann } : m;
   }
 }
 
@@ -236,8 +290,8 @@ export function renderViews(resource: Resource, ctx: PolicyContext): RenderedVie
   const type = resource.resourceType;
   const bits = sectorBits(ctx.sectors);
   const spec = specOf(type) ?? { ...INHERIT_SPEC, path: type, own: UNKNOWN_SPEC.own, closed: true };
-  const walker = new Walker(bits, ctx);
-  const ann = walker.visit(resource, spec, ALL_PROFILES, () => type);
+  const walker = new Walker(bits, ctx, type);
+  const ann = walker.visit(resource, spec, ALL_PROFILES);
   const { mask: exists, reasons } = existenceMask(resource, bits, ctx);
   const hidden: HiddenPath[][] = PROFILES.map(() => []);
   const views: (Resource | null)[] = new Array(6).fill(null);
