@@ -82,8 +82,14 @@ function rowText(row: unknown[]): string {
   return out;
 }
 
-/** Rows of `prev` that `next` no longer has, and rows of `next` that `prev` did not have (as multisets). */
+/** Rows of `prev` that `next` no longer has, and rows of `next` that `prev` did not have (as multisets):
+ * both empty when they are the same rows in any order. */
 function rowDifference(prev: unknown[][], next: unknown[][]): { removed: unknown[][]; added: unknown[][] } {
+  if (prev.length === 0 || next.length === 0) return { removed: prev, added: next };
+  if (prev.length === 1 && next.length === 1) {
+    const same = rowText(prev[0]) === rowText(next[0]);
+    return same ? { removed: [], added: [] } : { removed: prev, added: next };
+  }
   const left = new Map<string, number>();
   for (const row of next) {
     const t = rowText(row);
@@ -104,14 +110,6 @@ function rowDifference(prev: unknown[][], next: unknown[][]): { removed: unknown
     return true;
   });
   return { removed, added };
-}
-
-/** The same rows, in any order. */
-function sameRows(a: unknown[][], b: unknown[][]): boolean {
-  if (a.length !== b.length) return false;
-  if (a.length === 1) return rowText(a[0]) === rowText(b[0]);
-  const text = (rows: unknown[][]) => rows.map(rowText).sort().join('\n');
-  return text(a) === text(b);
 }
 
 /** How a writer identifies the bodies it stores. */
@@ -286,9 +284,9 @@ export class SqlWriter {
         if (pids && !pids.has(pid)) continue;
         const next = wanted.get(pid) ?? [];
         const prev = had.get(pid) ?? [];
-        if (sameRows(next, prev)) continue;
-        const diff = this.rowIds && prev.length ? rowDifference(prev, next) : null;
-        if (diff && diff.removed.length < prev.length) {
+        const diff = rowDifference(prev, next);
+        if (diff.removed.length === 0 && diff.added.length === 0) continue;
+        if (this.rowIds && diff.removed.length < prev.length) {
           // a few rows of many changed (one indicator's date among the Location's dozens): only those
           // are deleted and inserted, not every row of the parameter and its index entries
           for (const row of diff.removed) await this.q.run(this.indexSql(kind, 'deleteRow'), [rowIds.get(row)]);
