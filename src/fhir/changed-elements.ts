@@ -42,8 +42,19 @@ function groupByUrl(list: unknown): Map<string, unknown[]> {
 const metaWithoutServer = (m: unknown): Json =>
   Object.fromEntries(Object.entries((m as Json) ?? {}).filter(([k]) => !SERVER_META.has(k)));
 
+// The last answer: a write asks about the same pair of versions twice (its guard, then commit.ts), and
+// versions are never mutated (parsed-bodies.ts).
+let last: { before: Json | null; after: Json; changes: readonly ChangedElement[] } | null = null;
+
 /** The elements that differ between two versions of a resource (before null: creation). */
-export function changedElements(before: Json | null, after: Json): ChangedElement[] {
+export function changedElements(before: Json | null, after: Json): readonly ChangedElement[] {
+  if (last && last.before === before && last.after === after) return last.changes;
+  const changes = compare(before, after);
+  last = { before, after, changes };
+  return changes;
+}
+
+function compare(before: Json | null, after: Json): ChangedElement[] {
   const b = before ?? {};
   const out: ChangedElement[] = [];
   const keys = new Set([...Object.keys(b), ...Object.keys(after)]);

@@ -125,13 +125,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
     return caller;
   };
-  const writes = new GroupCommitter(opts.store);
   const writeThread = opts.writeThread ? new WriteThread(opts.writeThread) : null;
   await writeThread?.start();
+  // without a write thread, writes share commits on the event loop
+  const writes = writeThread ? null : new GroupCommitter(opts.store);
   /** Runs a write interaction, on the write thread when there is one. */
   const write = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> => {
     if (!writeThread) {
-      const ctx: WriteContext = { store: opts.store, caller, base: base(req), audit: req.audit, run: writes.run };
+      const ctx: WriteContext = { store: opts.store, caller, base: base(req), audit: req.audit, run: writes!.run };
       return runWriteOperation(op, ctx, args);
     }
     const { response, audited } = await writeThread.run(op, caller, base(req), req.audit.facts, args);

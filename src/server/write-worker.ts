@@ -4,11 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { FhirError } from '../fhir/errors.js';
 import type { FhirResponse } from '../fhir/rest/types.js';
+import { rememberItemTexts } from '../fhir/views/render.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
 import { NationalIds } from '../fhir/write/national-ids.js';
+import type { Store } from '../store/contract.js';
 import { openStore } from '../store/open.js';
-import { rememberItemTexts } from '../fhir/views/render.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
 
 const port = parentPort!;
@@ -22,7 +23,7 @@ function postable(res: FhirResponse): FhirResponse {
 }
 
 async function main(): Promise<void> {
-  let store;
+  let store: Store;
   try {
     store = await openStore(options.db, { externalCheckpoint: options.externalCheckpoint });
   } catch (e) {
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
 
   const run = async (m: WriteRequest): Promise<void> => {
     const audit = { facts: m.facts, audited: false };
-    const ctx: WriteContext = { store: store!, caller: m.caller, base: m.base, audit, run: committer.run, nationalIds };
+    const ctx: WriteContext = { store, caller: m.caller, base: m.base, audit, run: committer.run, nationalIds };
     let reply: WriteReply;
     try {
       reply = { seq: m.seq, response: postable(await runWriteOperation(m.op, ctx, m.args)), audited: audit.audited };
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   port.on('message', (m: WriteRequest | { close: true }) => {
     if ('close' in m) {
       void Promise.allSettled([...inflight]).then(async () => {
-        await store!.close();
+        await store.close();
         port.close(); // nothing else keeps the thread alive: it exits
       });
       return;

@@ -21,7 +21,7 @@ export const toolWriteProfiles = (caller: Caller): WriteProfile[] =>
 
 /** 403 unless some write profile of the (non-operator) caller covers every changed element. Returns the
  * profile that does. */
-export function assertToolMayChange(caller: Caller, type: string, changes: ChangedElement[]): WriteProfile {
+export function assertToolMayChange(caller: Caller, type: string, changes: readonly ChangedElement[]): WriteProfile {
   const profiles = toolWriteProfiles(caller);
   const forbiddenFor = (p: WriteProfile) => changes.filter((c) => !profileCovers(p, type, c));
   for (const p of profiles) if (forbiddenFor(p).length === 0) return p;
