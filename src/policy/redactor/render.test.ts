@@ -177,3 +177,53 @@ describe('references, masks and tags', () => {
     expect(seenBy(views, 'SECTEUR-1')).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });
+
+describe('data that contradicts itself is read the strictest way (policy-decisions §4c)', () => {
+  const CAPACITY = `${ROR}ror-location-supported-capacity`;
+  const coded = (url: string, ...codes: string[]) => ({ url, valueCodeableConcept: { coding: codes.map((code) => ({ code })) } });
+  const location = (nb: number, ...subs: Record<string, unknown>[]): Resource =>
+    ({ resourceType: 'Location', id: 'l1', name: 'L', extension: [{ url: CAPACITY, extension: [...subs, { url: 'nbCapacity', valueInteger: nb }] }] });
+  const installed = [coded('capacityStatus', '01'), coded('temporalityCapacity', '01')];
+
+  it('a contact level given twice, or with two codings, counts as its stricter value', () => {
+    const twice = org({ contact: [{ extension: [lvl('ror-contact-confidentiality-level', '1'), lvl('ror-contact-confidentiality-level', '3')], name: { text: 'CONTACT-TWICE' } }] });
+    expect(seenBy(renderViews(twice, ctx()).views, 'CONTACT-TWICE')).toEqual([1]);
+    const two = { url: `${ROR}ror-telecom-confidentiality-level`, valueCodeableConcept: { coding: [{ system: R283, code: '1' }, { system: R283, code: '3' }] } };
+    const codings = org({ telecom: [{ extension: [two], system: 'phone', value: 'TEL-TWO-CODINGS' }] });
+    expect(seenBy(renderViews(codings, ctx()).views, 'TEL-TWO-CODINGS')).toEqual([1]);
+  });
+
+  it('a capacity indicator is a crisis one as soon as any temporary assignment is not Aucune', () => {
+    const crisis = seenBy(renderViews(location(4242, ...installed, coded('temporaryAssignement', '02')), ctx()).views, '4242');
+    const current = seenBy(renderViews(location(4242, ...installed, coded('temporaryAssignement', '01')), ctx()).views, '4242');
+    expect(crisis).not.toEqual(current);
+    expect(seenBy(renderViews(location(4242, ...installed, coded('temporaryAssignement', '01'), coded('temporaryAssignement', '02')), ctx()).views, '4242')).toEqual(crisis);
+    expect(seenBy(renderViews(location(4242, ...installed, coded('temporaryAssignement', '01', '02')), ctx()).views, '4242')).toEqual(crisis);
+  });
+
+  it('an indicator is installed-current only when every status and temporality says so', () => {
+    const aucune = coded('temporaryAssignement', '01');
+    const operational = seenBy(renderViews(location(4242, coded('capacityStatus', '02'), coded('temporalityCapacity', '01'), aucune), ctx()).views, '4242');
+    const mixed = location(4242, coded('capacityStatus', '01', '02'), coded('temporalityCapacity', '01'), aucune);
+    expect(seenBy(renderViews(mixed, ctx()).views, '4242')).toEqual(operational);
+  });
+
+  it('a characteristic whose codings name different slices is hors catalogue', () => {
+    const care = { system: 'https://mos.esante.gouv.fr/NOS/TRE_R213-ModePriseEnCharge/FHIR/TRE-R213-ModePriseEnCharge', code: 'CARE-CODE' };
+    const speciality = { system: 'https://mos.esante.gouv.fr/NOS/TRE_R211-SpecialisationDePriseEnCharge/FHIR/TRE-R211-SpecialisationDePriseEnCharge', code: 'SPECIALITY-CODE' };
+    const offer = (coding: unknown[]): Resource => ({ resourceType: 'HealthcareService', id: 'h1', name: 'H', characteristic: [{ coding }] });
+    expect(seenBy(renderViews(offer([care]), ctx()).views, 'CARE-CODE')).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(seenBy(renderViews(offer([care, speciality]), ctx()).views, 'SPECIALITY-CODE')).toEqual([1]);
+  });
+
+  it('an NRBC code with no system is taken for the TRE_R210 one', () => {
+    const act = (coding: Record<string, unknown>): Resource => ({
+      resourceType: 'HealthcareService', id: 'h1', name: 'H',
+      characteristic: [{ extension: [{ url: `${ROR}ror-act-type`, valueCode: 'specificAct' }], coding: [coding] }],
+    });
+    const r210 = seenBy(renderViews(act({ system: 'https://mos.esante.gouv.fr/NOS/TRE_R210-ActeSpecifique/FHIR/TRE-R210-ActeSpecifique', code: '0006', display: 'NRBC-ACT' }), ctx(['ms'])).views, 'NRBC-ACT');
+    expect(r210).not.toContain(0);
+    expect(seenBy(renderViews(act({ code: '0006', display: 'NRBC-ACT' }), ctx(['ms'])).views, 'NRBC-ACT')).toEqual(r210);
+    expect(seenBy(renderViews(act({ system: 'urn:oid:1.2.250.1.213.3.3.11', code: '0006', display: 'NRBC-ACT' }), ctx(['ms'])).views, 'NRBC-ACT')).toEqual(r210);
+  });
+});
