@@ -9,6 +9,7 @@ import { registerDemo } from './demo.js';
 import { registerPolicy } from './policy.js';
 import { registerAudit } from './audit.js';
 import { registerMigrate } from './migrate.js';
+import { registerRerender } from './rerender.js';
 
 export const defaultDb = () => process.env.DATABASE_URL ?? process.env.ROR_DB ?? './ror.db';
 
@@ -33,6 +34,7 @@ registerDemo(program);
 registerPolicy(program);
 registerAudit(program);
 registerMigrate(program);
+registerRerender(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);

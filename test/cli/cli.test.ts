@@ -63,6 +63,13 @@ describe('ror', () => {
     expect(bad.stderr).toMatch(/--cache-mib/);
   });
 
+  it('rerender renders what was imported again', async () => {
+    const r = await ror('rerender');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ror: \d+ resources rendered again/);
+    expect(Number(/(\d+) resources/.exec(r.stdout)![1])).toBeGreaterThanOrEqual(3);
+  });
+
   it('refuses a broken file as a whole, naming the problem, and goes on with the next', async () => {
     const broken = join(dir, 'broken.ndjson');
     writeFileSync(broken, '{"resourceType":"Organization","id":"ok-1","name":"A"}\n{"resourceType":"Organization","id":"bad",\n');
