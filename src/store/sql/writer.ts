@@ -123,6 +123,9 @@ export interface SqlWriterOptions {
    * body goes through this writer).
    */
   sequentialBodyIds?: boolean;
+  /** Row ids of resources remembered between transactions (tx-read-cache.ts): a known resource's row is
+   * updated without looking it up. */
+  rids?: { rid(type: string, id: string): number | undefined; rememberRid(type: string, id: string, rid: number): void };
 }
 
 /** The digest column of a body stored with sequentialBodyIds: 0x00 then the body id (big-endian), 9
@@ -172,18 +175,20 @@ export class SqlWriter {
     const bidOfBody = new Map<string, number>();
     let rid: number;
     let existing: boolean;
+    // a row of `res` is never deleted: a remembered row id stays the resource's
+    const knownRid = this.options.rids?.rid(r.type, r.id);
     if (change.resourceUnchanged) {
-      const found = await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]);
-      if (!found) throw new Error(`${r.type}/${r.id} is not stored: it cannot be written as unchanged`);
-      rid = Number(found.rid);
+      const found = knownRid ?? (await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))?.rid;
+      if (found === undefined) throw new Error(`${r.type}/${r.id} is not stored: it cannot be written as unchanged`);
+      rid = Number(found);
       existing = true;
     } else {
       const deleted = r.body === null ? 1 : 0;
-      const inserted = await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]);
+      const inserted = knownRid === undefined ? await this.q.get<{ rid: number }>(this.sql.insertRes, [r.type, r.id, r.version, r.lastUpdated, deleted]) : undefined;
       existing = !inserted;
       if (inserted) rid = Number(inserted.rid);
       else {
-        rid = Number((await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))!.rid);
+        rid = knownRid ?? Number((await this.q.get<{ rid: number }>(this.sql.findRes, [r.type, r.id]))!.rid);
         await this.q.run(this.sql.updateRes, [r.version, r.lastUpdated, deleted, rid]);
       }
       let resourceBid: number | null = null;
@@ -200,6 +205,7 @@ export class SqlWriter {
       }
       await this.q.run(this.sql.history, [rid, r.version, r.lastUpdated, resourceBid, ...cut]);
     }
+    this.options.rids?.rememberRid(r.type, r.id, rid);
 
     const viewRows: unknown[][] = [];
     const profiles = new Set<number>();

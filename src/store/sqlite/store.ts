@@ -16,6 +16,7 @@ import { delegateReads } from '../sql/reader.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
+import { TxReadCache } from '../sql/tx-read-cache.js';
 import { appendAuditRecords } from './audit.js';
 import { AuditWriter } from './audit-writer.js';
 import { AuditWireBuilder, type AuditWireBatch } from './audit-wire.js';
@@ -94,6 +95,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const dataVersionStatement = writeDb.prepare('PRAGMA data_version').pluck();
   const dataVersion = () => Number(dataVersionStatement.get());
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
+  // what the transactions read, remembered between them while no other connection commits
+  const readCache = new TxReadCache();
 
   /** BEGIN IMMEDIATE, waiting asynchronously (exponential back-off) while another process writes. */
   async function beginImmediate(): Promise<void> {
@@ -113,7 +116,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
     const result = await serialise(async () => {
       await beginImmediate();
       params.begin();
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true }, dataVersion);
+      // holding the write lock, nobody else can commit before this transaction ends
+      // (a bulk load reads and writes each resource once: it neither uses nor keeps the cache)
+      if (options.bulk) readCache.rollback();
+      else readCache.begin(dataVersion());
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true }, dataVersion,
+        options.bulk ? undefined : readCache);
       try {
         const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
         const value = await fn(tx);
@@ -126,6 +134,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         tx.end();
         if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
         params.rollback();
+        readCache.rollback();
         throw e;
       }
     });
