@@ -22,6 +22,13 @@ export interface ChangedElement {
   path: string;
   /** For extensions: the full url. */
   url?: string;
+  /**
+   * For extensions whose items changed in place (as many before as after, each one changed only in its
+   * sub-extensions): the urls of the sub-extensions that differ, and the items that differ (before,
+   * after). A capacity update changes `nbCapacity` and `capacityUpdateDate` of one indicator.
+   */
+  subs?: string[];
+  items?: [unknown, unknown][];
 }
 
 const SERVER_META = new Set(['versionId', 'lastUpdated']);
@@ -68,7 +75,10 @@ function compare(before: Json | null, after: Json): ChangedElement[] {
       const x = groupByUrl(b[k]);
       const y = groupByUrl(after[k]);
       for (const url of new Set([...x.keys(), ...y.keys()])) {
-        if (!deepEqual(x.get(url) ?? [], y.get(url) ?? [])) out.push({ path: `${k}(${shortName(url)})`, url });
+        const xs = x.get(url) ?? [];
+        const ys = y.get(url) ?? [];
+        if (deepEqual(xs, ys)) continue;
+        out.push({ path: `${k}(${shortName(url)})`, url, ...changedInPlace(xs, ys) });
       }
       continue;
     }
@@ -77,3 +87,22 @@ function compare(before: Json | null, after: Json): ChangedElement[] {
   return out;
 }
 
+/** The sub-extensions that differ between two lists of items of one extension, when the items changed in
+ * place and only in their sub-extensions (else nothing: the items changed as a whole). */
+function changedInPlace(xs: unknown[], ys: unknown[]): { subs: string[]; items: [unknown, unknown][] } | Record<string, never> {
+  if (xs.length !== ys.length) return {};
+  const subs = new Set<string>();
+  const items: [unknown, unknown][] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const a = xs[i];
+    const b = ys[i];
+    if (a === b || deepEqual(a, b)) continue;
+    if (!isObject(a) || !isObject(b) || !Array.isArray(a.extension) || !Array.isArray(b.extension)) return {};
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (k !== 'extension' && !deepEqual(a[k], b[k])) return {};
+    const sa = groupByUrl(a.extension);
+    const sb = groupByUrl(b.extension);
+    for (const url of new Set([...sa.keys(), ...sb.keys()])) if (!deepEqual(sa.get(url) ?? [], sb.get(url) ?? [])) subs.add(url);
+    items.push([a, b]);
+  }
+  return { subs: [...subs], items };
+}

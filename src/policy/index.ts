@@ -4,7 +4,7 @@ export { GROUPS, GROUP_LIST, type GroupDef, type GroupKey } from './catalogue/gr
 export { CATALOGUE, CATALOGUE_TYPES, DISCRIMINATED_PATHS, type CatalogueRow, type CatalogueResourceType } from './catalogue/rows.js';
 export { DISCRIMINATORS, LEVEL_READERS, NRBC_CODES, isNrbcCoding, levelOfConfidentialityExtension } from './catalogue/conditions.js';
 export { DATA_ABSENT_REASON, SECURITY_SYSTEM, ROR_SD, EXTENSION_ALIASES } from './catalogue/urls.js';
-export { classifiesElement, classifiesExtension } from './catalogue/compile.js';
+export { classifiesElement, classifiesExtension, sameExtensionClass } from './catalogue/compile.js';
 export { PROFILE_RULES, profileIncludes, visibilityMask, sectorBits, cataloguePoints, type ProfileRule } from './profiles.js';
 export {
   ALL_SECTORS, candidateSectors, sectorOfChamp, sectorOfEgCategory, sectorsOfEg, sectorsOfEj, sectorsOfLocation, sectorsOfOffer, sectorsOfOi, sectorsOfPractitioner,

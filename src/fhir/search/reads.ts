@@ -1,6 +1,7 @@
 // Which elements of a resource a search parameter's expression reads, from the expression text: the
 // top-level element of each union part (`Location.address.city` reads `address`), and for extensions the
-// url of the first `where(url=…)` filter (`Location.extension.where(url='X')…` reads extension X). Used to
+// url of the first `where(url=…)` filter (`Location.extension.where(url='X')…` reads extension X), and of a
+// second one on its sub-extensions (`….extension.where(url='s')…` reads sub-extension s of X). Used to
 // re-extract, after a change confined to a few elements, only the parameters whose rows can change.
 // Anything this reading does not recognise reads the whole resource (conservative).
 import { splitOutside } from './typed-values.js';
@@ -10,6 +11,8 @@ export interface ElementRef {
   key: string;
   /** For extension / modifierExtension: the url (absent: every extension). */
   url?: string;
+  /** Within that extension, the url of one sub-extension (absent: the whole extension). */
+  sub?: string;
 }
 
 /** What an expression reads: some elements, or the whole resource. */
@@ -17,6 +20,8 @@ export type Reads = ElementRef[] | 'all';
 
 const EXTENSION_KEYS = new Set(['extension', 'modifierExtension']);
 const PART = /^([A-Za-z]+)\.([A-Za-z]+)(\.where\(\s*url\s*=\s*'([^']*)'\s*\))?(?:$|\.)/;
+/** `….extension.where(url='X').extension.where(url='s')…`: one sub-extension of extension X. */
+const SUB = /^[A-Za-z]+\.[A-Za-z]+\.where\(\s*url\s*=\s*'[^']*'\s*\)\.extension\.where\(\s*url\s*=\s*'([^']*)'\s*\)(?:$|\.)/;
 
 /** Union parts, split outside parentheses and quotes, outer parentheses removed. */
 function unionParts(expr: string): string[] | null {
@@ -34,7 +39,12 @@ export function expressionReads(type: string, expression: string): Reads {
   for (const part of parts) {
     const m = PART.exec(part);
     if (!m || (m[1] !== type && m[1] !== 'Resource') || m[2] === 'where' || m[2] === 'ofType' || m[2] === 'as') return 'all';
-    out.push(EXTENSION_KEYS.has(m[2]) && m[4] !== undefined ? { key: m[2], url: m[4] } : { key: m[2] });
+    if (!EXTENSION_KEYS.has(m[2]) || m[4] === undefined) {
+      out.push({ key: m[2] });
+      continue;
+    }
+    const sub = SUB.exec(part)?.[1];
+    out.push(sub === undefined ? { key: m[2], url: m[4] } : { key: m[2], url: m[4], sub });
   }
   return out;
 }
@@ -44,7 +54,7 @@ export function readsAny(reads: Reads, changed: readonly ElementRef[]): boolean 
   if (reads === 'all') return true;
   for (const r of reads) {
     for (const c of changed) {
-      if (r.key === c.key && (r.url === undefined || c.url === undefined || r.url === c.url)) return true;
+      if (r.key === c.key && (r.url === undefined || c.url === undefined || r.url === c.url) && (r.sub === undefined || c.sub === undefined || r.sub === c.sub)) return true;
     }
   }
   return false;

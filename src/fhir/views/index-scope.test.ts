@@ -15,6 +15,7 @@ import { openSqliteStore } from '../../store/sqlite/index.js';
 import { openIngestSession } from '../ingest.js';
 import { extractorsOf, paramsReading } from '../search/index.js';
 import { indicatorExtension } from '../write/capacity.js';
+import { CODED_FIELDS } from '../write/capacity-rules.js';
 import { applyChange, type WriteContext } from '../write/commit.js';
 import { updatePlan } from '../write/handlers.js';
 import { renderOne } from './render-one.js';
@@ -74,6 +75,9 @@ async function fullRenderRows(store: Store, keys: [string, string][]): Promise<M
 
 type Change = (r: Json) => Json;
 
+/** A coded sub-extension of an indicator, in the national shape. */
+const coded = (url: string, code: string) => ({ valueCodeableConcept: { coding: [{ system: CODED_FIELDS.find((f) => f.url === url)!.system, code }] } });
+
 const indicatorArb = fc.record({
   status: fc.constantFrom('01', '02', '03', '06'),
   crisis: fc.option(fc.constantFrom('01', '02'), { nil: undefined }),
@@ -88,6 +92,26 @@ const locationChangeArb: fc.Arbitrary<Change> = fc.oneof(
     ...r,
     extension: (r.extension ?? []).map((e: Json) => (e.url === CAPACITY ? { ...e, extension: e.extension.map((s: Json) => (s.url === 'nbCapacity' ? { ...s, valueInteger: nb } : s)) } : e)),
   })),
+  // one indicator changed in place: its number or date only (the scope is then those sub-extensions), or
+  // a field that moves it to another row of the catalogue (installed / operational / crisis)
+  fc.tuple(fc.nat(), fc.constantFrom(
+    ['nbCapacity', { valueInteger: 7 }], ['capacityUpdateDate', { valueDateTime: '2026-03-04T05:06:07Z' }],
+    ['temporaryAssignement', coded('temporaryAssignement', '02')], ['temporaryAssignement', coded('temporaryAssignement', '01')],
+    ['capacityStatus', coded('capacityStatus', '01')], ['capacityStatus', coded('capacityStatus', '03')],
+    ['temporalityCapacity', coded('temporalityCapacity', '02')], ['crisisType', coded('crisisType', '01')],
+  )).map(([n, [sub, value]]) => (r: Json) => {
+    const at = (r.extension ?? []).map((e: Json, i: number) => (e.url === CAPACITY ? i : -1)).filter((i: number) => i >= 0);
+    if (at.length === 0) return r;
+    const target = at[n % at.length];
+    return {
+      ...r,
+      extension: r.extension.map((e: Json, i: number) => {
+        if (i !== target) return e;
+        const others = e.extension.filter((s: Json) => s.url !== sub);
+        return { ...e, extension: [...others, { url: sub, ...value }] };
+      }),
+    };
+  }),
   fc.constant((r: Json) => {
     const list = [...(r.extension ?? [])];
     const i = list.findIndex((e: Json) => e.url === CAPACITY);
@@ -156,6 +180,9 @@ describe('index scope of a change confined to some elements', () => {
     // the emitter of near-insee-code reads the position too; a change of every extension reaches every extension parameter
     expect(paramsReading('Location', [{ key: 'position' }]).map((s) => s.param).sort()).toEqual(['near', 'near-insee-code']);
     expect(paramsReading('Location', [{ key: 'extension' }]).length).toBeGreaterThan(scope.length);
+    // one sub-extension of the indicators: the parameters reading it
+    expect(paramsReading('Location', [{ key: 'extension', url: CAPACITY, sub: 'nbCapacity' }]).map((s) => s.param)).toEqual(['nb-capacity']);
+    expect(paramsReading('Location', [{ key: 'extension', sub: 'nbCapacity' }]).length).toBeGreaterThan(1);
     // a hand-compiled accessor is re-extracted on any change
     expect(paramsReading('Organization', [{ key: 'telecom' }]).map((s) => s.param)).toContain('oi-name');
     expect(extractorsOf('Location').length).toBeGreaterThan(scope.length + 10);

@@ -3,11 +3,12 @@
 // resources whose row it has not written yet. Only the session writes in its transaction while it runs,
 // so what it remembers stays exactly what the store would answer.
 
-import type { ProfileMask, Resource } from '../../policy/index.js';
+import { sameExtensionClass, type ProfileMask, type Resource } from '../../policy/index.js';
 import type { ResourceInView, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
 import { changedElements } from '../changed-elements.js';
 import { parseStored, rememberParsed } from '../parsed-bodies.js';
 import { paramsReading } from '../search/index.js';
+import type { ElementRef } from '../search/reads.js';
 import type { Neighbourhood } from './context.js';
 import type { IndexScope } from './render.js';
 
@@ -168,7 +169,14 @@ export class SessionNeighbourhood implements Neighbourhood {
     const before = this.storedRaw.get(k);
     if (!before || this.changed.size !== 1 || this.rendered.has(k) || this.existenceMoved) return undefined;
     const elements = changedElements(before as Record<string, unknown>, raw as Record<string, unknown>);
-    const refs = elements.map((e) => (e.url === undefined ? { key: e.path } : { key: e.path.slice(0, e.path.indexOf('(')), url: e.url }));
+    const refs = elements.flatMap((e): ElementRef[] => {
+      if (e.url === undefined) return [{ key: e.path }];
+      const ref = { key: e.path.slice(0, e.path.indexOf('(')), url: e.url };
+      // items changed in a few sub-extensions, classified as before: only those sub-extensions' rows change
+      const url = e.url;
+      if (e.subs && e.items?.every(([a, b]) => sameExtensionClass(type, url, a, b))) return e.subs.map((sub) => ({ ...ref, sub }));
+      return [ref];
+    });
     // an Identifier or a Reference is indexed under derived parameters as well (identifier:of-type,
     // subject:identifier) which no expression names: a change of one, before or after, is indexed whole
     for (const r of refs) if (derivesRows(valuesOf(before, r)) || derivesRows(valuesOf(raw, r))) return undefined;

@@ -168,15 +168,23 @@ export function specOf(type: string): NodeSpec | null {
 const FHIR_NAMES = new Set<string>(fhirElements.names);
 const CHOICE_TYPES = new Map<string, Set<string>>(Object.entries(fhirElements.choices as Record<string, string[]>).map(([base, types]) => [base, new Set(types)]));
 
+/** Answers of choiceBase by key (keys are element names: a few hundred at most in practice). */
+const CHOICE_BASES = new Map<string, string | null>();
+
 /** The choice element a key names (`valueString` → `value`), when it is one with that type. */
 function choiceBase(name: string): string | null {
-  for (let i = 1; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 65 || c > 90) continue; // the type suffix starts at the first capital
-    const base = name.slice(0, i);
-    return CHOICE_TYPES.get(base)?.has(name.slice(i)) ? base : null;
+  let base = CHOICE_BASES.get(name);
+  if (base === undefined) {
+    base = null;
+    for (let i = 1; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c < 65 || c > 90) continue; // the type suffix starts at the first capital
+      if (CHOICE_TYPES.get(name.slice(0, i))?.has(name.slice(i))) base = name.slice(0, i);
+      break;
+    }
+    if (CHOICE_BASES.size < 10_000) CHOICE_BASES.set(name, base);
   }
-  return null;
+  return base;
 }
 
 /**
@@ -196,6 +204,20 @@ export function propSpec(spec: NodeSpec, key: string): NodeSpec {
   }
   if (spec.closed) return UNKNOWN_SPEC;
   return FHIR_NAMES.has(name) || base !== null ? INHERIT_SPEC : UNKNOWN_SPEC;
+}
+
+/**
+ * Whether two versions of an extension of a resource are classified alike: the same row (discriminated
+ * case) and the same own level. The visibility of an extension's parts is its own AND its parts' (whose
+ * rows depend on their url only), so where this holds, the parts that did not change keep their
+ * visibility: what a change of a few sub-extensions can alter in a resource's index is their rows alone.
+ */
+export function sameExtensionClass(type: string, url: string, before: unknown, after: unknown): boolean {
+  const spec = specOf(type)?.exts.get(url);
+  if (!spec) return true; // unknown or uncovered: hors catalogue whatever its content
+  if (spec.discriminate && spec.discriminate(before) !== spec.discriminate(after)) return false;
+  const classes = [spec.own, ...(spec.cases?.values() ?? [])];
+  return classes.every((c) => !c?.levelFrom || c.levelFrom(before) === c.levelFrom(after));
 }
 
 /**
