@@ -15,11 +15,23 @@ import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } 
 const port = parentPort!;
 const options = workerData as WriteThreadOptions;
 
-/** A response that can be posted: a body in parts is joined (writes answer one resource or Bundle). */
-function postable(res: FhirResponse): FhirResponse {
+/**
+ * A response that can be posted, its body as bytes of their own that are moved to the event loop, not
+ * copied: the UTF-8 encoding is done here instead of there (a capacity PATCH answers a 13.5 KB Location),
+ * and a body in parts is joined (writes answer one resource or Bundle).
+ */
+function postable(res: FhirResponse): { response: FhirResponse; transfer: ArrayBuffer[] } {
   const body = res.body;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return res;
-  return { ...res, body: Buffer.concat(body.chunks, body.length) };
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : body.length;
+  // not from Node's shared pool: the whole ArrayBuffer is this body's, so it can be transferred
+  const bytes = Buffer.allocUnsafeSlow(length);
+  if (typeof body === 'string') bytes.write(body);
+  else if (Buffer.isBuffer(body)) body.copy(bytes);
+  else {
+    let at = 0;
+    for (const chunk of body.chunks) at += chunk.copy(bytes, at);
+  }
+  return { response: { ...res, body: bytes }, transfer: [bytes.buffer as ArrayBuffer] };
 }
 
 async function main(): Promise<void> {
@@ -41,14 +53,17 @@ async function main(): Promise<void> {
     const audit = { facts: m.facts, audited: false };
     const ctx: WriteContext = { store, caller: m.caller, base: m.base, audit, run: committer.run, nationalIds };
     let reply: WriteReply;
+    let transfer: ArrayBuffer[] = [];
     try {
-      reply = { seq: m.seq, response: postable(await runWriteOperation(m.op, ctx, m.args)), audited: audit.audited };
+      const done = postable(await runWriteOperation(m.op, ctx, m.args));
+      reply = { seq: m.seq, response: done.response, audited: audit.audited };
+      transfer = done.transfer;
     } catch (e) {
       reply = e instanceof FhirError
         ? { seq: m.seq, refused: { status: e.status, issues: e.issues, headers: e.headers } }
         : { seq: m.seq, failed: e instanceof Error ? e.message : String(e) };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, transfer);
   };
 
   port.on('message', (m: WriteRequest | { close: true }) => {

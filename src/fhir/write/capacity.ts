@@ -135,6 +135,23 @@ export function indicatorCriteria(path: string): Map<string, string | null> | nu
   return out;
 }
 
+// The codes of each sub-extension of an indicator (its first one per url, as sub() reads it; null when
+// absent), remembered by indicator object like keysOf: a national PATCH matches its criteria against
+// every indicator of the Location, and the untouched ones are the same objects from one version to the next.
+const criteriaCodesOf = new WeakMap<Json, Map<string, readonly unknown[] | null>>();
+
+function subCodes(ext: Json, url: string): readonly unknown[] | null {
+  let codes = criteriaCodesOf.get(ext);
+  if (!codes) criteriaCodesOf.set(ext, (codes = new Map()));
+  let found = codes.get(url);
+  if (found === undefined) {
+    const s = sub(ext, url);
+    found = s === undefined ? null : ((s?.valueCodeableConcept?.coding ?? []) as Json[]).map((c) => c?.code);
+    codes.set(url, found);
+  }
+  return found;
+}
+
 /** A replace whose path is in indicatorPath() form, evaluated directly (same result as fhirpath.js). */
 function replaceByCriteria(location: Json, op: PatchOperation): Json | null {
   const criteria = indicatorCriteria(op.path);
@@ -144,8 +161,8 @@ function replaceByCriteria(location: Json, op: PatchOperation): Json | null {
   list.forEach((e, i) => {
     if (!isIndicator(e)) return;
     for (const [url, code] of criteria) {
-      const s = sub(e, url);
-      if (code === null ? s !== undefined : !((s?.valueCodeableConcept?.coding ?? []) as Json[]).some((c) => c?.code === code)) return;
+      const codes = subCodes(e, url);
+      if (code === null ? codes !== null : !(codes ?? []).includes(code)) return;
     }
     hits.push(i);
   });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { AuditBatcher, Store, StoreTx, TransactionOptions } from '../contract.js';
+import type { AuditBatcher, AuditRecord, Store, StoreTx, TransactionOptions } from '../contract.js';
 import { applyMigrations } from '../sql/migrate.js';
 import { ParamCatalog } from '../sql/param-catalog.js';
 import { WriteQueue } from '../sql/write-queue.js';
@@ -120,12 +120,16 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       // (a bulk load reads and writes each resource once: it neither uses nor keeps the cache)
       if (options.bulk) readCache.rollback();
       else readCache.begin(dataVersion());
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => appendAuditRecords(writeConn, records), { sequentialBodyIds: true }, dataVersion,
+      // the transaction's audit events are appended together just before COMMIT: a group commit of many
+      // PATCHes appends their events in one go instead of three statements each
+      const audit: AuditRecord[] = [];
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => void audit.push(...records), { sequentialBodyIds: true }, dataVersion,
         options.bulk ? undefined : readCache);
       try {
         const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
         const value = await fn(tx);
         tx.end();
+        if (audit.length) appendAuditRecords(writeConn, audit);
         rebuildIndexes?.();
         writeDb.exec('COMMIT');
         params.commit();
