@@ -112,6 +112,27 @@ function rowDifference(prev: unknown[][], next: unknown[][]): { removed: unknown
   return { removed, added };
 }
 
+/**
+ * The ids of the bodies stored by one change (a few: the resource and its changed views), found by
+ * comparison. A Map would hash each body's text, 13.5 KB for a national Location, three times a PATCH;
+ * identical bodies of one change are mostly one string, which `===` recognises at once.
+ */
+class BodyIds {
+  private readonly bodies: string[] = [];
+  private readonly ids: number[] = [];
+
+  get(body: string): number | undefined {
+    for (let i = 0; i < this.bodies.length; i++) if (this.bodies[i] === body) return this.ids[i];
+    return undefined;
+  }
+
+  set(body: string, id: number): void {
+    if (this.get(body) !== undefined) return;
+    this.bodies.push(body);
+    this.ids.push(id);
+  }
+}
+
 /** How a writer identifies the bodies it stores. */
 export interface SqlWriterOptions {
   /**
@@ -172,7 +193,7 @@ export class SqlWriter {
     const r = change.resource;
     if (!r.type || !r.id) throw new Error('a stored resource needs a type and an id');
     // bodies identical within this change (resource, views) are looked up once
-    const bidOfBody = new Map<string, number>();
+    const bidOfBody = new BodyIds();
     let rid: number;
     let existing: boolean;
     // a row of `res` is never deleted: a remembered row id stays the resource's
