@@ -2,8 +2,8 @@
 // opening a fresh, empty store. Fixtures use a few resources whose index rows and views differ per profile,
 // so every check of visibility compares profile 0 (restricted) with profile 1 (sees more).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditQuery, AuditRecord, ClientRecord, Store } from './contract.js';
-import type { IndexEntry, Predicate, SearchQuery } from './query.js';
+import type { AuditQuery, AuditRecord, ClientRecord, ResourceWrite, Store } from './contract.js';
+import type { IndexEntry, IndexKind, Predicate, SearchQuery } from './query.js';
 import { bodyOf, change, type Fixture } from './contract.fixtures.js';
 
 export { change };
@@ -191,6 +191,40 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await match({ op: 'token', param: 'type', system: null, code: 'x' })).toEqual(['a', 'b']);
         expect(await match({ op: 'string', param: 'alias', mode: 'exact', value: 'al' })).toEqual([]);
         expect(await match({ op: 'date', param: 'since', cmp: 'eq', low: 10, high: 20 })).toEqual(['a']);
+      });
+
+      it('a scoped index write replaces the rows of its parameters only, within a transaction and across', async () => {
+        await put(store, { type: 'Location', id: 'a', index: [tok('identifier', 's', 'SYNC-1'), num('nb', 3), date('updated', 10, 20), ref('organization', 'Organization', 'o1')] });
+        const match = async (p: Predicate) => sorted(await ids(store, q('Location', [p])));
+        const nb = (n: number): Predicate => ({ op: 'number', param: 'nb', cmp: 'eq', low: n, high: n + 1 });
+        const sync: Predicate = { op: 'token', param: 'identifier', system: 's', code: 'SYNC-1' };
+        const scoped = (version: number, index: IndexEntry[], scope: { param: string; kind: IndexKind }[]): ResourceWrite =>
+          ({ ...change({ type: 'Location', id: 'a', version }), index, indexScope: scope });
+        // a capacity-like update: the number and the date only
+        await store.transaction(async (tx) => tx.write(scoped(2, [num('nb', 4), date('updated', 30, 40)], [{ param: 'nb', kind: 'number' }, { param: 'updated', kind: 'date' }])));
+        expect(await match(nb(4))).toEqual(['a']);
+        expect(await match(nb(3))).toEqual([]);
+        expect(await match(sync)).toEqual(['a']);
+        expect(await match({ op: 'date', param: 'updated', cmp: 'eq', low: 30, high: 40 })).toEqual(['a']);
+        expect((await store.referrers('Organization', 'o1')).map((r) => r.id)).toEqual(['a']);
+        // in one transaction: a whole write, then scoped ones (one of them on the references), read back inside and after
+        await store.transaction(async (tx) => {
+          await tx.write({ ...change({ type: 'Location', id: 'a', version: 3 }), index: [tok('identifier', 's', 'SYNC-2'), num('nb', 5), ref('organization', 'Organization', 'o1')] });
+          await tx.write(scoped(4, [num('nb', 6)], [{ param: 'nb', kind: 'number' }]));
+          await tx.write(scoped(5, [ref('organization', 'Organization', 'o2')], [{ param: 'organization', kind: 'reference' }]));
+          expect((await tx.referrers('Organization', 'o1')).map((r) => r.id)).toEqual([]);
+          expect((await tx.referrers('Organization', 'o2')).map((r) => r.id)).toEqual(['a']);
+          await tx.write(scoped(6, [num('nb', 7)], [{ param: 'nb', kind: 'number' }]));
+          expect((await tx.referrers('Organization', 'o2')).map((r) => r.id)).toEqual(['a']);
+        });
+        expect(await match(nb(7))).toEqual(['a']);
+        expect(await match(nb(5))).toEqual([]);
+        expect(await match(nb(6))).toEqual([]);
+        expect(await match({ op: 'token', param: 'identifier', system: 's', code: 'SYNC-2' })).toEqual(['a']);
+        expect(await match(sync)).toEqual([]);
+        expect(await match({ op: 'date', param: 'updated', cmp: 'eq', low: 30, high: 40 })).toEqual([]);
+        expect((await store.referrers('Organization', 'o1')).map((r) => r.id)).toEqual([]);
+        expect((await store.referrers('Organization', 'o2')).map((r) => r.id)).toEqual(['a']);
       });
 
       it('resourceUnchanged writes views and index only, and needs a stored resource', async () => {

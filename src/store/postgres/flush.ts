@@ -1,6 +1,7 @@
 // Applies buffered ResourceWrites in bulk, with the same result as applying them one by one in order
 // (sql/writer.ts): the last write of a row wins, history rows are upserts, bodies are deduplicated by
-// digest, and a resource's index rows are replaced by those of its last write that carries an index.
+// digest, and a resource's index rows are replaced as its writes say, in order (whole, or the rows of
+// some parameters).
 // Each table gets one statement fed with column arrays, so a flush costs a few round trips whatever
 // the number of resources.
 import type pg from 'pg';
@@ -74,6 +75,18 @@ const KINDS: Record<IndexKind, KindSpec> = {
 };
 
 const KIND_NAMES = Object.keys(KINDS) as IndexKind[];
+
+/** The index rows a flush leaves to a resource: every row (`whole`), or those of the `scope` parameters. */
+interface IndexPlan {
+  type: string;
+  id: string;
+  whole: boolean;
+  scope: Map<string, IndexKind>;
+  rows: IndexEntry[];
+}
+
+/** One statement deleting the index rows of (resource, parameter) pairs in every index table. */
+const DELETE_SCOPED_INDEX = `WITH ${KIND_NAMES.map((k, i) => `d${i} AS (DELETE FROM ${KINDS[k].table} WHERE (rid, pid) IN (SELECT (e->>0)::bigint, (e->>1)::bigint FROM json_array_elements(?::json) e))`).join(', ')} SELECT 1`;
 
 /** One statement deleting the index rows of many resources in every index table. */
 const DELETE_INDEX = `WITH ${KIND_NAMES.map((k, i) => `d${i} AS (DELETE FROM ${KINDS[k].table} WHERE rid IN (SELECT value::bigint FROM json_array_elements_text(?::json)))`).join(', ')} SELECT 1`;
@@ -206,24 +219,46 @@ export async function flushWrites(client: pg.PoolClient, params: ParamCatalog, w
     await q.run(UPSERT_VIEW_HISTORY, historyCols.json);
   }
 
-  // 5. index: rows of the last write carrying an index replace every previous row of the resource
-  const lastIndex = new Map<string, { type: string; id: string; index: IndexEntry[] }>();
-  for (const w of writes) if (w.index) lastIndex.set(keyOf(w.resource.type, w.resource.id), { type: w.resource.type, id: w.resource.id, index: w.index });
-  if (lastIndex.size) {
+  // 5. index, in write order per resource: a write without a scope replaces every row of the resource; a
+  // scoped one replaces the rows of its parameters and keeps the others
+  const plans = new Map<string, IndexPlan>();
+  for (const w of writes) {
+    if (!w.index) continue;
+    const { type, id } = w.resource;
+    const key = keyOf(type, id);
+    if (!w.indexScope) {
+      plans.set(key, { type, id, whole: true, scope: new Map(), rows: [...w.index] });
+      continue;
+    }
+    const prior = plans.get(key);
+    const names = new Set(w.indexScope.map((x) => x.param));
+    const scope = new Map(prior?.scope ?? []);
+    for (const x of w.indexScope) scope.set(x.param, x.kind);
+    plans.set(key, { type, id, whole: prior?.whole ?? false, scope, rows: [...(prior?.rows ?? []).filter((e) => !names.has(e.param)), ...w.index] });
+  }
+  if (plans.size) {
     const replaced: number[] = [];
+    const scoped: [number, number][] = [];
     const byKind = new Map<IndexKind, Columns>();
-    for (const { type, id, index } of lastIndex.values()) {
+    for (const { type, id, whole, scope, rows } of plans.values()) {
       const rid = ridOf(type, id);
-      replaced.push(rid);
-      for (const e of index) {
+      if (whole) replaced.push(rid);
+      else for (const [param, kind] of scope) scoped.push([rid, await params.ensure(q, type, param, kind)]);
+      for (const e of rows) {
         const spec = KINDS[e.kind];
         let cols = byKind.get(e.kind);
         if (!cols) byKind.set(e.kind, (cols = new Columns(2 + spec.columns.length)));
         cols.push([rid, await params.ensure(q, type, e.param, e.kind), ...spec.values(e)]);
       }
     }
-    const replacedJson = JSON.stringify(replaced);
-    await q.run(DELETE_INDEX, KIND_NAMES.map(() => replacedJson));
+    if (replaced.length) {
+      const replacedJson = JSON.stringify(replaced);
+      await q.run(DELETE_INDEX, KIND_NAMES.map(() => replacedJson));
+    }
+    if (scoped.length) {
+      const scopedJson = JSON.stringify(scoped);
+      await q.run(DELETE_SCOPED_INDEX, KIND_NAMES.map(() => scopedJson));
+    }
     for (const [kind, cols] of byKind) await q.run(INSERT_INDEX[kind], cols.json);
   }
 }

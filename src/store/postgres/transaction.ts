@@ -114,7 +114,10 @@ export class PgTransaction extends SqlTransaction {
       if (!views) this.views.set(key, (views = new Map()));
       for (const v of change.views) views.set(v.profile, { ...v });
     }
-    if (change.index) this.replaceReferences(key, r.type, r.id, change);
+    // the buffer's merged reads know whole index replacements only: a scoped one (the rows of some
+    // parameters, a capacity update) is sent at once, and later reads see the database after it
+    if (change.indexScope) this.startFlush();
+    else if (change.index) this.replaceReferences(key, r.type, r.id, change);
     if (this.writes.length >= FLUSH_AT) this.startFlush();
   }
 
