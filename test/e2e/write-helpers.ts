@@ -44,8 +44,10 @@ export interface WriteServer {
   ingest(resources: Resource[]): Promise<void>;
 }
 
-export async function startWriteServer(resources: Resource[], opts: Partial<Omit<AppOptions, 'writeThread'>> & { writeThread?: AppOptions['writeThread'] | null } = {}): Promise<WriteServer> {
-  const { dir, store, ingest } = await openTestDatabase('ror-write-test-');
+/** `db`: a PostgreSQL URL (a test schema) instead of a new SQLite file. */
+export async function startWriteServer(resources: Resource[], opts: Partial<Omit<AppOptions, 'writeThread'>> & { writeThread?: AppOptions['writeThread'] | null; db?: string } = {}): Promise<WriteServer> {
+  const { db, ...appOpts } = opts;
+  const { dir, store, ingest } = await openTestDatabase('ror-write-test-', db);
   await store.transaction(async (tx) => {
     for (const c of CLIENTS) {
       const record: ClientRecord = { id: c.id, secretHash: hashSecret(`${c.id}-secret`), cu: c.cu, write: c.write ?? [], egs: c.egs ?? [], operator: c.operator ?? false, createdAt: Date.now() };
@@ -54,7 +56,7 @@ export async function startWriteServer(resources: Resource[], opts: Partial<Omit
   });
   if (resources.length) await ingest(resources);
   // as `ror serve` runs a database file: the writes on their thread (opts.writeThread: null for inline)
-  const { writeThread = { db: join(dir, 'test.db') }, ...rest } = opts;
+  const { writeThread = { db: db ?? join(dir, 'test.db') }, ...rest } = appOpts;
   const app = await buildApp({ store, tokens: testTokens(), audit: { intervalMs: 20 }, ...rest, ...(writeThread ? { writeThread } : {}) });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const cache = new Map<string, string>();

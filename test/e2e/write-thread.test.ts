@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryFixture } from '../fixtures/directory.js';
 import { capacityPatch } from '../../src/fhir/write/index.js';
 import { WriteThread } from '../../src/server/write-thread.js';
+import { postgresAvailable, TestSchemas } from '../../src/store/postgres/testing.js';
 import { openTestDatabase } from '../helpers/server.js';
-import { startWriteServer, type Reply, type WriteServer } from './write-helpers.js';
+import { indicators, startWriteServer, type Reply, type WriteServer } from './write-helpers.js';
 
 const NATIONAL = '/fhir/Location?identifier=350000741/SYNC-loc-cardio';
 const NEW_ORG = { resourceType: 'Organization', id: 'org-thread', name: 'Written through the thread' };
@@ -70,6 +71,51 @@ describe('writes on the write thread', () => {
     const events = await threaded.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
     const inlineEvents = await inline.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
     expect(events.length).toBe(inlineEvents.length + 1);
+  });
+});
+
+// PostgreSQL: the write thread has a pool of its own on the same schema
+const schemas = new TestSchemas(undefined, 'ror_write_thread');
+const pgAvailable = await postgresAvailable();
+afterAll(() => schemas.dropAll());
+
+describe.runIf(pgAvailable)('writes on the write thread, on PostgreSQL', () => {
+  let inline: WriteServer;
+  let threaded: WriteServer;
+  beforeAll(async () => {
+    inline = await startWriteServer(directoryFixture(), { writeThread: null, db: schemas.next() });
+    threaded = await startWriteServer(directoryFixture(), { db: schemas.next() });
+  }, 60_000);
+  afterAll(async () => {
+    await inline?.close();
+    await threaded?.close();
+  });
+
+  it('answer exactly as writes on the event loop, refusals included, and are seen at once by reads', async () => {
+    const statuses: number[] = [];
+    for (const [client, method, path, body, headers] of SCRIPT) {
+      const a = await inline.call(client, method, path, body, headers);
+      const b = await threaded.call(client, method, path, body, headers);
+      expect(comparable(b)).toEqual(comparable(a));
+      statuses.push(b.status);
+    }
+    // as on SQLite: a capacity PATCH keeps the Location's other index rows (its national identifier)
+    expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
+    const patched = await threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }));
+    expect(patched.status).toBe(200);
+    const read = await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
+    expect(read.headers.get('etag')).toBe(patched.headers.get('etag'));
+    expect(read.text).toBe(patched.text);
+  });
+
+  it('never lose an update under concurrent PATCHes of one Location', async () => {
+    const before = indicators((await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body);
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 100 + i }))));
+    expect(statuses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const after = (await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body;
+    // every PATCH is a version of its own
+    expect(Number(after.meta.versionId)).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(indicators(after))).toEqual(Object.keys(before));
   });
 });
 

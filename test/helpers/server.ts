@@ -31,9 +31,10 @@ export const CLIENT_OF_PROFILE = ['demo-public', 'demo-samu', 'demo-orientation'
 
 /** A fresh database in a temporary directory, with the demo clients, and how to load resources into it
  * (one ingestion transaction, as `ror import` does). */
-export async function openTestDatabase(prefix: string): Promise<{ dir: string; store: Store; ingest(resources: Resource[]): Promise<void> }> {
+/** A new database: a SQLite file test.db in a new directory, or the PostgreSQL `url` (a test schema). */
+export async function openTestDatabase(prefix: string, url?: string): Promise<{ dir: string; store: Store; ingest(resources: Resource[]): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const store = await openStore(join(dir, 'test.db'));
+  const store = await openStore(url ?? join(dir, 'test.db'));
   await store.migrate();
   await registerDemoClients(store);
   const ingest = async (rs: Resource[]) => {
