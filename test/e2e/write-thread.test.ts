@@ -39,85 +39,63 @@ function comparable(r: Reply): unknown {
   return { status: r.status, headers, text };
 }
 
-describe('writes on the write thread', () => {
-  let inline: WriteServer;
-  let threaded: WriteServer;
-  beforeAll(async () => {
-    inline = await startWriteServer(directoryFixture(), { writeThread: null });
-    threaded = await startWriteServer(directoryFixture());
-  });
-  afterAll(async () => {
-    await inline?.close();
-    await threaded?.close();
-  });
-
-  it('answer exactly as writes on the event loop, refusals included', async () => {
-    const statuses: number[] = [];
-    for (const [client, method, path, body, headers] of SCRIPT) {
-      const a = await inline.call(client, method, path, body, headers);
-      const b = await threaded.call(client, method, path, body, headers);
-      expect(comparable(b)).toEqual(comparable(a));
-      statuses.push(b.status);
-    }
-    expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
-  });
-
-  it('are seen at once by the reads of the event loop, and audited once', async () => {
-    const patched = await threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }));
-    expect(patched.status).toBe(200);
-    const read = await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
-    expect(read.headers.get('etag')).toBe(patched.headers.get('etag'));
-    expect(read.text).toBe(patched.text);
-    const events = await threaded.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
-    const inlineEvents = await inline.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
-    expect(events.length).toBe(inlineEvents.length + 1);
-  });
-});
-
 // PostgreSQL: the write thread has a pool of its own on the same schema
 const schemas = new TestSchemas(undefined, 'ror_write_thread');
 const pgAvailable = await postgresAvailable();
 afterAll(() => schemas.dropAll());
 
-describe.runIf(pgAvailable)('writes on the write thread, on PostgreSQL', () => {
-  let inline: WriteServer;
-  let threaded: WriteServer;
-  beforeAll(async () => {
-    inline = await startWriteServer(directoryFixture(), { writeThread: null, db: schemas.next() });
-    threaded = await startWriteServer(directoryFixture(), { db: schemas.next() });
-  }, 60_000);
-  afterAll(async () => {
-    await inline?.close();
-    await threaded?.close();
-  });
+/** The same writes on a server with the thread and on one without, on a new database of the kind
+ * `database` gives (undefined: a SQLite file). */
+function sameAnswers(label: string, enabled: boolean, database: () => string | undefined): void {
+  describe.runIf(enabled)(`writes on the write thread, ${label}`, () => {
+    let inline: WriteServer;
+    let threaded: WriteServer;
+    beforeAll(async () => {
+      inline = await startWriteServer(directoryFixture(), { writeThread: null, db: database() });
+      threaded = await startWriteServer(directoryFixture(), { db: database() });
+    }, 60_000);
+    afterAll(async () => {
+      await inline?.close();
+      await threaded?.close();
+    });
 
-  it('answer exactly as writes on the event loop, refusals included, and are seen at once by reads', async () => {
-    const statuses: number[] = [];
-    for (const [client, method, path, body, headers] of SCRIPT) {
-      const a = await inline.call(client, method, path, body, headers);
-      const b = await threaded.call(client, method, path, body, headers);
-      expect(comparable(b)).toEqual(comparable(a));
-      statuses.push(b.status);
-    }
-    // as on SQLite: a capacity PATCH keeps the Location's other index rows (its national identifier)
-    expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
-    const patched = await threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }));
-    expect(patched.status).toBe(200);
-    const read = await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
-    expect(read.headers.get('etag')).toBe(patched.headers.get('etag'));
-    expect(read.text).toBe(patched.text);
-  });
+    it('answer exactly as writes on the event loop, refusals included', async () => {
+      const statuses: number[] = [];
+      for (const [client, method, path, body, headers] of SCRIPT) {
+        const a = await inline.call(client, method, path, body, headers);
+        const b = await threaded.call(client, method, path, body, headers);
+        expect(comparable(b)).toEqual(comparable(a));
+        statuses.push(b.status);
+      }
+      // the national PATCHes after the first find their Location: a capacity PATCH keeps its other index rows
+      expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
+    });
 
-  it('never lose an update under concurrent PATCHes of one Location', async () => {
-    const before = indicators((await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body);
-    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 100 + i }))));
-    expect(statuses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const after = (await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body;
-    // every PATCH is a version of its own
-    expect(Number(after.meta.versionId)).toBeGreaterThanOrEqual(20);
-    expect(Object.keys(indicators(after))).toEqual(Object.keys(before));
+    it('are seen at once by the reads of the event loop, and audited once', async () => {
+      const patched = await threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }));
+      expect(patched.status).toBe(200);
+      const read = await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
+      expect(read.headers.get('etag')).toBe(patched.headers.get('etag'));
+      expect(read.text).toBe(patched.text);
+      const events = await threaded.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
+      const inlineEvents = await inline.store.searchAudit({ entityType: 'Location', entityId: 'loc-cardio', interaction: 'patch', count: 100 });
+      expect(events.length).toBe(inlineEvents.length + 1);
+    });
+
+    it('never lose an update under concurrent PATCHes of one Location', async () => {
+      const before = (await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body;
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => threaded.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 100 + i }))));
+      expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+      // each PATCH is a version of its own, and none added or lost an indicator
+      const versions = replies.map((r) => Number(r.body.meta.versionId)).sort((a, b) => a - b);
+      expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => Number(before.meta.versionId) + 1 + i));
+      expect(Object.keys(indicators((await threaded.call('beds-chu', 'GET', '/fhir/Location/loc-cardio')).body))).toEqual(Object.keys(indicators(before)));
+    });
   });
-});
+}
+
+sameAnswers('on SQLite', true, () => undefined);
+sameAnswers('on PostgreSQL', pgAvailable, () => schemas.next());
 
 describe('national identifiers remembered by the write thread', () => {
   const SYNC_TYPE = { coding: [{ system: 'https://mos.esante.gouv.fr/NOS/TRE_R345-TypeIdentifiantAutre/FHIR/TRE-R345-TypeIdentifiantAutre', code: '26' }] };
