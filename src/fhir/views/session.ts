@@ -169,17 +169,19 @@ export class SessionNeighbourhood implements Neighbourhood {
     const before = this.storedRaw.get(k);
     if (!before || this.changed.size !== 1 || this.rendered.has(k) || this.existenceMoved) return undefined;
     const elements = changedElements(before as Record<string, unknown>, raw as Record<string, unknown>);
-    const refs = elements.flatMap((e): ElementRef[] => {
-      if (e.url === undefined) return [{ key: e.path }];
-      const ref = { key: e.path.slice(0, e.path.indexOf('(')), url: e.url };
+    const refs: ElementRef[] = [];
+    for (const e of elements) {
+      const ref: ElementRef = e.url === undefined ? { key: e.path } : { key: e.path.slice(0, e.path.indexOf('(')), url: e.url };
+      // an Identifier or a Reference is indexed under derived parameters as well (identifier:of-type,
+      // subject:identifier) which no expression names: a change of one, before or after, is indexed whole
+      // (of the items of an extension, only those that changed can hold one that changed)
+      const changed = e.items ? e.items.flat() : [valuesOf(before, ref), valuesOf(raw, ref)];
+      if (changed.some(derivesRows)) return undefined;
       // items changed in a few sub-extensions, classified as before: only those sub-extensions' rows change
       const url = e.url;
-      if (e.subs && e.items?.every(([a, b]) => sameExtensionClass(type, url, a, b))) return e.subs.map((sub) => ({ ...ref, sub }));
-      return [ref];
-    });
-    // an Identifier or a Reference is indexed under derived parameters as well (identifier:of-type,
-    // subject:identifier) which no expression names: a change of one, before or after, is indexed whole
-    for (const r of refs) if (derivesRows(valuesOf(before, r)) || derivesRows(valuesOf(raw, r))) return undefined;
+      if (url !== undefined && e.subs && e.items?.every(([a, b]) => sameExtensionClass(type, url, a, b))) refs.push(...e.subs.map((sub) => ({ ...ref, sub })));
+      else refs.push(ref);
+    }
     return paramsReading(type, refs);
   }
 

@@ -46,4 +46,20 @@ describe('indicators', () => {
     }
     expect(indicatorCriteria("Location.extension.where(url='x')")).toBeNull();
   });
+
+  it('matches an indicator whose sub-extension has several codings by any of them, patched again and again', () => {
+    const twice = indicatorExtension({ status: '03', nb: 1 });
+    const status = twice.extension.find((x: any) => x.url === 'capacityStatus');
+    status.valueCodeableConcept.coding.push({ ...status.valueCodeableConcept.coding[0], code: '04' });
+    let location: any = { resourceType: 'Location', id: 'l', extension: [indicatorExtension({ status: '02', nb: 1 }), twice] };
+    const nbOf = (l: any, i: number) => l.extension[i].extension.find((x: any) => x.url === 'nbCapacity').valueInteger;
+    // the same objects are matched again after each patch (remembered criteria), the new one afresh
+    for (const nb of [5, 6, 7]) {
+      location = patchCapacities(location, parseFhirPathPatch(capacityPatch({ status: '04', nb })));
+      expect(nbOf(location, 1)).toBe(nb);
+      location = patchCapacities(location, parseFhirPathPatch(capacityPatch({ status: '02', nb })));
+      expect(nbOf(location, 0)).toBe(nb);
+    }
+    expect(() => patchCapacities(location, parseFhirPathPatch(capacityPatch({ status: '05', nb: 1 })))).toThrow(/add it/);
+  });
 });

@@ -8,6 +8,7 @@ import type { Issue } from '../errors.js';
 import { FhirError } from '../errors.js';
 import { CAPACITY_EXPRESSION, CODED_FIELDS, KEY_FIELDS, STATUS_RULES, SUPPORTED_CAPACITY_URL, type StatusRule } from './capacity-rules.js';
 import { applyFhirPathPatch, type PatchOperation } from './fhirpath-patch.js';
+import { cloneJson } from './clone-json.js';
 
 type Json = Record<string, any>;
 
@@ -152,23 +153,50 @@ function subCodes(ext: Json, url: string): readonly unknown[] | null {
   return found;
 }
 
+// An indicator's codes for the urls of a path's criteria as one text (JSON of one code or null per url),
+// remembered by indicator object and list of urls, when each of those sub-extensions has at most one code:
+// a path's criteria then match it exactly when their own text is the same. Else null (the codes are
+// compared one by one).
+const signaturesOf = new WeakMap<Json, Map<string, string | null>>();
+
+function signature(ext: Json, urls: readonly string[], urlsKey: string): string | null {
+  let signatures = signaturesOf.get(ext);
+  if (!signatures) signaturesOf.set(ext, (signatures = new Map()));
+  let found = signatures.get(urlsKey);
+  if (found === undefined) {
+    const codes = urls.map((url) => subCodes(ext, url));
+    found = codes.every((c) => c === null || (c.length === 1 && typeof c[0] === 'string')) ? JSON.stringify(codes.map((c) => c?.[0] ?? null)) : null;
+    signatures.set(urlsKey, found);
+  }
+  return found;
+}
+
+/** Whether an indicator meets a path's criteria (sub-extension url → code; null: absent). */
+function meets(ext: Json, criteria: Map<string, string | null>, urls: readonly string[], urlsKey: string, wanted: string): boolean {
+  const known = signature(ext, urls, urlsKey);
+  if (known !== null) return known === wanted;
+  for (const [url, code] of criteria) {
+    const codes = subCodes(ext, url);
+    if (code === null ? codes !== null : !(codes ?? []).includes(code)) return false;
+  }
+  return true;
+}
+
 /** A replace whose path is in indicatorPath() form, evaluated directly (same result as fhirpath.js). */
 function replaceByCriteria(location: Json, op: PatchOperation): Json | null {
   const criteria = indicatorCriteria(op.path);
   if (!criteria) return null;
+  const urls = [...criteria.keys()];
+  const urlsKey = urls.join('\u0000');
+  const wanted = JSON.stringify([...criteria.values()]);
   const list = (location.extension ?? []) as Json[];
   const hits: number[] = [];
   list.forEach((e, i) => {
-    if (!isIndicator(e)) return;
-    for (const [url, code] of criteria) {
-      const codes = subCodes(e, url);
-      if (code === null ? codes !== null : !(codes ?? []).includes(code)) return;
-    }
-    hits.push(i);
+    if (isIndicator(e) && meets(e, criteria, urls, urlsKey, wanted)) hits.push(i);
   });
   if (hits.length === 0) throw new FhirError(404, 'not-found', 'No indicator matches the criteria of the path: add it', [CAPACITY_EXPRESSION]);
   if (hits.length > 1) throw new FhirError(400, 'multiple-matches', `FHIRPath Patch: '${op.path}' matches ${hits.length} elements, one expected`, [op.path]);
-  let value = structuredClone(op.value) as Json;
+  let value = cloneJson(op.value) as Json;
   if (op.wrapped) {
     const ext = value.extension;
     if (!Array.isArray(ext) || ext.length !== 1) throw new FhirError(400, 'invalid', 'FHIRPath Patch: a wrapped replacement value must hold exactly one extension', [op.path]);

@@ -11,6 +11,7 @@ import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4/index.js';
 import structure from '../validate/generated/structure.json' with { type: 'json' };
 import { FhirError } from '../errors.js';
+import { cloneJson } from './clone-json.js';
 
 type Json = Record<string, unknown>;
 const STRUCTURE = (structure as unknown as { types: Record<string, Record<string, [string, number]>> }).types;
@@ -181,11 +182,11 @@ function applyOne(resource: Json, op: PatchOperation): void {
         // national shape: append the element's arrays (its extensions) to the target's
         for (const [k, v] of Object.entries(op.value as Json)) {
           if (!Array.isArray(v)) throw invalid(`the value's '${k}' must be a list`, [op.path]);
-          obj[k] = [...((obj[k] as unknown[]) ?? []), ...structuredClone(v)];
+          obj[k] = [...((obj[k] as unknown[]) ?? []), ...cloneJson(v)];
         }
         return;
       }
-      const value = structuredClone(op.value);
+      const value = cloneJson(op.value);
       const existing = obj[op.name];
       if (Array.isArray(existing)) existing.push(value);
       else if (existing !== undefined) throw invalid(`'${op.path}.${op.name}' already has a value (use replace)`, [op.path]);
@@ -195,7 +196,7 @@ function applyOne(resource: Json, op: PatchOperation): void {
     case 'insert': {
       const list = listAt(resource, op);
       if (op.index! > list.length) throw invalid(`index ${op.index} is beyond the end of '${op.path}'`, [op.path]);
-      list.splice(op.index!, 0, structuredClone(op.value));
+      list.splice(op.index!, 0, cloneJson(op.value));
       return;
     }
     case 'delete': {
@@ -213,7 +214,7 @@ function applyOne(resource: Json, op: PatchOperation): void {
     case 'replace': {
       const target = single(resource, op);
       const { owner, prop, index } = place(target, op.path);
-      let value = structuredClone(op.value);
+      let value = cloneJson(op.value);
       if (op.wrapped) {
         const ext = (value as Json).extension;
         if (!Array.isArray(ext) || ext.length !== 1) throw invalid('a wrapped replacement value must hold exactly one extension', [op.path]);
@@ -236,7 +237,7 @@ function applyOne(resource: Json, op: PatchOperation): void {
 
 /** Applies the operations in order to a copy of `resource`. */
 export function applyFhirPathPatch<T extends object>(resource: T, ops: PatchOperation[]): T {
-  const copy = structuredClone(resource) as unknown as Json;
+  const copy = cloneJson(resource) as unknown as Json;
   for (const op of ops) applyOne(copy, op);
   return copy as unknown as T;
 }

@@ -3,6 +3,7 @@
 
 import { deepEqual } from '../changed-elements.js';
 import { FhirError } from '../errors.js';
+import { cloneJson } from './clone-json.js';
 
 
 type Json = unknown;
@@ -84,25 +85,25 @@ function remove(doc: Json, path: string): { doc: Json; removed: Json } {
 /** Applies a JSON Patch document to a copy of `doc`. */
 export function applyJsonPatch<T>(doc: T, patch: unknown): T {
   if (!Array.isArray(patch)) throw invalid('the body must be an array of operations');
-  let out: Json = structuredClone(doc);
+  let out: Json = cloneJson(doc);
   for (const [n, raw] of patch.entries()) {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw invalid(`operation ${n} needs 'op' and 'path'`);
     const op = raw as unknown as Op;
     switch (op.op) {
       case 'add':
         if (!('value' in op)) throw invalid(`operation ${n} (add) needs 'value'`);
-        out = add(out, op.path, structuredClone(op.value));
+        out = add(out, op.path, cloneJson(op.value));
         break;
       case 'remove':
         out = remove(out, op.path).doc;
         break;
       case 'replace':
         if (!('value' in op)) throw invalid(`operation ${n} (replace) needs 'value'`);
-        if (op.path === '') out = structuredClone(op.value);
+        if (op.path === '') out = cloneJson(op.value);
         else {
           get(out, op.path); // must exist
           out = remove(out, op.path).doc;
-          out = add(out, op.path, structuredClone(op.value));
+          out = add(out, op.path, cloneJson(op.value));
         }
         break;
       case 'move': {
@@ -114,7 +115,7 @@ export function applyJsonPatch<T>(doc: T, patch: unknown): T {
       }
       case 'copy':
         if (typeof op.from !== 'string') throw invalid(`operation ${n} (copy) needs 'from'`);
-        out = add(out, op.path, structuredClone(get(out, op.from)));
+        out = add(out, op.path, cloneJson(get(out, op.from)));
         break;
       case 'test':
         if (!deepEqual(get(out, op.path), op.value)) throw unprocessable(`test failed at '${op.path}'`);
