@@ -88,6 +88,10 @@ export function ifMatchVersion(header: string): number {
 function cleaned(resource: Json, type: string, id: string): Json {
   if (resource.resourceType !== type) throw new FhirError(400, 'invalid', `The resource must be a ${type}, got ${String(resource.resourceType)}`, ['resourceType']);
   if (resource.id !== undefined && resource.id !== id) throw new FhirError(400, 'invalid', `The resource id '${String(resource.id)}' does not match '${id}'`, [`${type}.id`]);
+  // already clean (a patched stored version): the same object, so that what was computed about it (its
+  // changed elements, for the guard) is found again by the index scope
+  const meta = resource.meta as Json | undefined;
+  if (resource.id === id && (meta === undefined || SERVER_META.every((k) => !(k in meta)))) return resource;
   const out: Json = { ...resource, id };
   if (out.meta) {
     const meta = Object.fromEntries(Object.entries(out.meta as Json).filter(([k]) => !SERVER_META.includes(k)));
