@@ -22,7 +22,7 @@ const options = workerData as WriteThreadOptions;
  */
 function postable(res: FhirResponse): { response: FhirResponse; transfer: ArrayBuffer[] } {
   const body = res.body;
-  const length = typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : body.length;
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   // not from Node's shared pool: the whole ArrayBuffer is this body's, so it can be transferred
   const bytes = Buffer.allocUnsafeSlow(length);
   if (typeof body === 'string') bytes.write(body);

@@ -53,13 +53,15 @@ export class TxReadCache {
   }
 
   rememberResource(type: string, id: string, stored: StoredResource | null): void {
+    const key = keyOf(type, id);
     const chars = stored?.body?.length ?? 0;
-    if (this.bodyChars + chars > MAX_BODY_CHARS) {
+    const replaced = this.resources.get(key)?.body?.length ?? 0;
+    if (this.bodyChars - replaced + chars > MAX_BODY_CHARS || (this.resources.size >= MAX_ENTRIES && !this.resources.has(key))) {
       this.resources = new Map();
       this.bodyChars = 0;
-    }
+    } else this.bodyChars -= replaced;
     this.bodyChars += chars;
-    remember(this.resources, keyOf(type, id), stored ? { ...stored } : null);
+    this.resources.set(key, stored ? { ...stored } : null);
   }
 
   viewStates(type: string, id: string): StoredView[] | undefined {
