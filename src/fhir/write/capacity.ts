@@ -136,25 +136,16 @@ export function indicatorCriteria(path: string): Map<string, string | null> | nu
   return out;
 }
 
-// The codes of each sub-extension of an indicator (its first one per url, as sub() reads it; null when
-// absent), remembered by indicator object like keysOf: a national PATCH matches its criteria against
-// every indicator of the Location, and the untouched ones are the same objects from one version to the next.
-const criteriaCodesOf = new WeakMap<Json, Map<string, readonly unknown[] | null>>();
-
+/** The codes of an indicator's sub-extension (its first one per url, as sub() reads it; null when absent). */
 function subCodes(ext: Json, url: string): readonly unknown[] | null {
-  let codes = criteriaCodesOf.get(ext);
-  if (!codes) criteriaCodesOf.set(ext, (codes = new Map()));
-  let found = codes.get(url);
-  if (found === undefined) {
-    const s = sub(ext, url);
-    found = s === undefined ? null : ((s?.valueCodeableConcept?.coding ?? []) as Json[]).map((c) => c?.code);
-    codes.set(url, found);
-  }
-  return found;
+  const s = sub(ext, url);
+  return s === undefined ? null : ((s?.valueCodeableConcept?.coding ?? []) as Json[]).map((c) => c?.code);
 }
 
 // An indicator's codes for the urls of a path's criteria as one text (JSON of one code or null per url),
-// remembered by indicator object and list of urls, when each of those sub-extensions has at most one code:
+// remembered by indicator object and list of urls like keysOf (a national PATCH matches its criteria
+// against every indicator of the Location, and the untouched ones are the same objects from one version
+// to the next), when each of those sub-extensions has at most one code:
 // a path's criteria then match it exactly when their own text is the same. Else null (the codes are
 // compared one by one).
 const signaturesOf = new WeakMap<Json, Map<string, string | null>>();
