@@ -19,12 +19,25 @@ function bodyText(record: AuditRecord): string {
   return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
 }
 
+/** Characters gathered as text before they are encoded: one encoding call per few kilobytes instead of
+ * two per event (the call itself cost more than the bytes it wrote), and the text dies young. */
+const PENDING_CHARS = 16 * 1024;
+
 /** A growable UTF-8 byte buffer: small at first (a write's own event), doubled as a batch needs. */
 class Bytes {
   private buf = Buffer.alloc(0);
-  length = 0;
+  private length = 0;
+  private pending = '';
 
   append(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= PENDING_CHARS) this.encode();
+  }
+
+  private encode(): void {
+    const text = this.pending;
+    if (text === '') return;
+    this.pending = '';
     // a UTF-8 character takes at most 3 bytes per UTF-16 code unit
     const room = this.length + text.length * 3;
     if (room > this.buf.length) {
@@ -37,7 +50,8 @@ class Bytes {
 
   /** A copy of the bytes written, then empties the buffer. */
   take(tail = ''): Uint8Array {
-    this.append(tail);
+    this.pending += tail;
+    this.encode();
     const out = new Uint8Array(this.length);
     out.set(this.buf.subarray(0, this.length));
     this.length = 0;
