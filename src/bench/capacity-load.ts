@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { capacityPatch, type IndicatorSpec } from '../fhir/write/capacity.js';
 import { getJson, getToken, type FhirBundle } from './http.js';
-import { runLoad, type LoadResult } from './load.js';
+import { runLoad, type LoadPhase, type LoadResult } from './load.js';
+import { runPacedLoad } from './paced-load.js';
 import { processTreeCpu, rorCommand } from './processes.js';
 import { makeRecord, type BenchRecord } from './stats.js';
 
@@ -22,6 +23,8 @@ const SPECS: Omit<IndicatorSpec, 'nb'>[] = [{ status: '02', temporality: '01' },
 const BODIES_PER_SPEC = 4;
 /** Connections of the read load beside the PATCHes, and one search every SEARCH_EVERY requests. */
 export const READ_CONNECTIONS = 4;
+/** The national peak of capacity updates (issue #3: « about 100/s »): the paced phase's rate. */
+export const NATIONAL_PEAK = 100;
 const SEARCH_EVERY = 5;
 const ID_SYNCHRO_TYPE = '26';
 const ID_NAT_STRUCT_TYPE = '40';
@@ -118,6 +121,8 @@ export interface CapacityLoadResult {
   byId: CapacityPhase;
   /** National PATCHes without reads beside: the server's CPU per PATCH. */
   alone: CapacityPhase;
+  /** National PATCHes paced at the national peak rate (NATIONAL_PEAK), reads beside. */
+  peak: CapacityPhase;
   locations: number;
   establishments: number;
 }
@@ -133,6 +138,8 @@ export interface CapacityLoadOptions {
   readAuth: string;
   seconds: number;
   connections: number;
+  /** Node arguments that run the `ror` command line (default: the built one). */
+  ror?: string[];
 }
 
 /** The reads beside the PATCHes: reads by id, one search every SEARCH_EVERY requests. */
@@ -148,12 +155,12 @@ export function readMix(readPaths: string[], searchPaths: string[]): string[] {
 
 type Write = { method: string; path: string; body: string; contentType: string };
 
-async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], withReads = true): Promise<CapacityPhase> {
+async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], withReads = true, rate?: number): Promise<CapacityPhase> {
   const server0 = processTreeCpu(opts.serverPid);
   const bench0 = process.cpuUsage();
   const started = process.hrtime.bigint();
   const [patch, reads] = await Promise.all([
-    runLoad({ url: opts.base, paths: [], writes, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, seconds: opts.seconds }),
+    (rate ? (l: LoadPhase) => runPacedLoad(l, rate) : runLoad)({ url: opts.base, paths: [], writes, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, seconds: opts.seconds }),
     withReads
       ? runLoad({ url: opts.base, paths: readMix(opts.readPaths, opts.searchPaths), headers: { authorization: opts.readAuth }, connections: READ_CONNECTIONS, seconds: opts.seconds })
       : null,
@@ -169,7 +176,7 @@ export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<Capaci
   const targets = await capacityTargets(opts.base, reader);
   if (targets.length === 0) throw new Error('no Location with an idExterneSynchro and an establishment in the dataset');
   const egs = [...new Set(targets.map((t) => t.national.split('/')[0]))];
-  await run(process.execPath, [...rorCommand, 'client', 'add', '--id', BEDS_CLIENT.id, '--secret', BEDS_CLIENT.secret, '--cu', 'CU22', '--write', 'A', '--eg', egs.join(','), '--db', opts.db]);
+  await run(process.execPath, [...(opts.ror ?? rorCommand), 'client', 'add', '--id', BEDS_CLIENT.id, '--secret', BEDS_CLIENT.secret, '--cu', 'CU22', '--write', 'A', '--eg', egs.join(','), '--db', opts.db]);
   const token = await getToken(opts.base, BEDS_CLIENT.id, BEDS_CLIENT.secret);
   await prime(opts.base, token, targets);
   const bodies = (path: (t: CapacityTarget) => string) =>
@@ -188,7 +195,8 @@ export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<Capaci
   const national = await phase(opts, token, interleaved(bodies(nationalPath)));
   const byId = await phase(opts, token, interleaved(bodies((t) => `/fhir/Location/${encodeURIComponent(t.id)}`)));
   const alone = await phase(opts, token, interleaved(bodies(nationalPath)), false);
-  return { national, byId, alone, locations: targets.length, establishments: egs.length };
+  const peak = await phase(opts, token, interleaved(bodies(nationalPath)), true, NATIONAL_PEAK);
+  return { national, byId, alone, peak, locations: targets.length, establishments: egs.length };
 }
 
 /** The searches of the read load beside: a régulation tool looking for beds around a postcode. */
@@ -227,6 +235,12 @@ export function capacityRecords(c: CapacityLoadResult, dataset: string, connecti
   const alone = `capacity PATCH national alone (${connections} conn)`;
   records.push(makeRecord({ name: `${alone} rate`, value: a.patch.rps, unit: 'req/s', dataset, profile: 1, note: 'no reads beside' }));
   records.push(makeRecord({ name: `${alone} p99`, value: a.patch.latency.p99, unit: 'ms', dataset, profile: 1 }));
+  const peak = `capacity PATCH national paced at the national peak (${NATIONAL_PEAK}/s, ${connections} conn)`;
+  const peakFailed = c.peak.patch.non2xx + c.peak.patch.errors + c.peak.patch.timeouts;
+  records.push(makeRecord({ name: `${peak} rate`, value: c.peak.patch.rps, unit: 'req/s', dataset, profile: 1, note: `${READ_CONNECTIONS} connections of reads beside${peakFailed ? `; ${peakFailed} PATCHes failed` : ''}` }));
+  for (const pct of percentiles) records.push(makeRecord({ name: `${peak} ${pct}`, value: c.peak.patch.latency[pct], unit: 'ms', dataset, profile: 1 }));
+  records.push(makeRecord({ name: `reads beside the paced PATCHes (${READ_CONNECTIONS} conn) rate`, value: c.peak.reads?.rps ?? null, unit: 'req/s', baseline: readBaseline, dataset, profile: 1, note: `reads by id, one search in ${SEARCH_EVERY}` }));
+  records.push(makeRecord({ name: `reads beside the paced PATCHes (${READ_CONNECTIONS} conn) p99`, value: c.peak.reads?.latency.p99 ?? null, unit: 'ms', dataset, profile: 1 }));
   records.push(makeRecord({
     name: 'server CPU per national PATCH', value: (1000 * a.serverCpu) / Math.max(1, a.patch.requests), unit: 'ms', dataset, profile: null,
     note: `PATCHes alone; the server used ${((100 * a.serverCpu) / a.seconds).toFixed(0)} % of a core, the load generator ${((100 * a.benchCpu) / a.seconds).toFixed(0)} %`,

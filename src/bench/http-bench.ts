@@ -256,7 +256,7 @@ async function auditCost(ctx: HttpBenchContext, readPaths: string[], postalCode:
 async function capacityFigures(ctx: HttpBenchContext, ror: ServerProcess, readPaths: string[], postalCode: string, readAuth: string, readBaseline: number | null): Promise<BenchRecord[]> {
   const { opts, dataset } = ctx;
   const seconds = Math.max(2, opts.readSeconds);
-  ctx.log(`capacity PATCH (write profile A: national then by id with a read load beside, then national alone; ${seconds} s each)…`);
+  ctx.log(`capacity PATCH (write profile A: national then by id with a read load beside, then national alone, then national paced at the national peak with reads beside; ${seconds} s each)…`);
   await waitIdle(ror.pid);
   try {
     const c = await runCapacityLoad({ base: ror.url, db: ctx.db, serverPid: ror.pid, readPaths, searchPaths: besideSearches(postalCode), readAuth, seconds, connections: CAPACITY_CONNECTIONS });
