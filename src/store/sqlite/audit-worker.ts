@@ -1,12 +1,14 @@
 // Entry of the audit writer thread (audit-writer.ts): its own connection to the database file appends each
-// batch it receives in a write transaction of its own, synchronous FULL (the fsync blocks this thread, not
-// the server's event loop), waiting for the write lock as long as the server's other writers hold it; and,
-// for a server, it runs the WAL checkpoints.
+// batch it receives in a write transaction of its own, waiting for the write lock as long as the server's
+// other writers hold it, and answers once the batch is durable: the WAL is synced after COMMIT, with the
+// write lock released (synchronous=FULL would sync inside COMMIT, and the capacity PATCHes would wait for
+// the disk behind it). For a server, it also runs the WAL checkpoints.
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
 import { appendAuditWire } from './audit.js';
+import { WalSync } from './wal-sync.js';
 import type { AuditWriterOptions } from './audit-writer.js';
 
 /** A batch to append, or the order to close the connection and stop once the batches before it are done. */
@@ -16,7 +18,9 @@ export type AuditBatchReply = { seq: number } | { seq: number; error: string };
 const { path, busyTimeoutMs, walAutocheckpointPages, checkpointEveryMs } = workerData as AuditWriterOptions;
 const db = new Database(path);
 db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-db.pragma('synchronous = FULL');
+// NORMAL: the WAL is synced before each checkpoint and the database after it; each batch's commit is
+// synced by walSync below before it is acknowledged
+db.pragma('synchronous = NORMAL');
 db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 const conn = new SqliteConnection(db);
 
@@ -34,6 +38,7 @@ const checkpoints = checkpointEveryMs > 0
   : null;
 
 const decoder = new TextDecoder();
+const walSync = new WalSync(path);
 
 function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): void {
   try {
@@ -45,16 +50,22 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
       if (db.inTransaction) db.exec('ROLLBACK');
       throw e;
     }
-    parentPort!.postMessage({ seq: m.seq } satisfies AuditBatchReply);
   } catch (e) {
-    parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
+    failed(m.seq, e);
+    return;
   }
+  walSync.sync().then(() => parentPort!.postMessage({ seq: m.seq } satisfies AuditBatchReply), (e) => failed(m.seq, e));
 }
+
+const failed = (seq: number, e: unknown) => parentPort!.postMessage({ seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
 
 // one batch at a time, in the order received (append is synchronous: messages wait for it)
 parentPort!.on('message', (m: AuditBatchMessage) => {
   if (!('close' in m)) return append(m);
   if (checkpoints) clearInterval(checkpoints);
-  db.close();
-  parentPort!.close(); // nothing else keeps the thread alive: it exits
+  void walSync.settled().then(() => {
+    walSync.close();
+    db.close();
+    parentPort!.close(); // nothing else keeps the thread alive: it exits
+  });
 });

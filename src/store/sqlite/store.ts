@@ -63,6 +63,9 @@ function configure(db: Database.Database, opts: SqliteStoreOptions): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** Longest wait between two attempts to take the write lock. */
+const BEGIN_RETRY_MAX_MS = 4;
+
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<Store> {
   // An in-memory database cannot be shared by two connections: use a private temporary file instead.
   const temporary = file === ':memory:' ? join(tmpdir(), `ror-store-${randomUUID()}.sqlite`) : null;
@@ -98,10 +101,12 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   // what the transactions read, remembered between them while no other connection commits
   const readCache = new TxReadCache();
 
-  /** BEGIN IMMEDIATE, waiting asynchronously (exponential back-off) while another process writes. */
+  /** BEGIN IMMEDIATE, waiting asynchronously while another connection writes (the audit thread appends a
+   * batch in milliseconds): retried every few milliseconds, since a longer back-off would keep a capacity
+   * PATCH waiting well after the lock is free, and an attempt costs microseconds. */
   async function beginImmediate(): Promise<void> {
     const deadline = Date.now() + busyTimeoutMs;
-    for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    for (let delay = 1; ; delay = Math.min(delay * 2, BEGIN_RETRY_MAX_MS)) {
       try {
         writeDb.exec('BEGIN IMMEDIATE');
         return;
