@@ -1,6 +1,7 @@
 // The capacity update figure (issue #3, write profile A): a bed-management client registered for the EGs of
 // a set of Locations sends the national PATCH (`PATCH /fhir/Location?identifier={EG idNatStruct}/
-// {idExterneSynchro}`, FHIRPath Patch Parameters, digest §4) while a defined read load runs beside it.
+// {idExterneSynchro}`, FHIRPath Patch Parameters, digest §4) while a defined read load runs beside it; as
+// fast as it is answered (how far from saturation), then paced at the national peak (what a tool sees).
 // The protocol is followed while priming (replace; on 404 add), so the measured load is its steady state:
 // every replace matches an indicator. CPU of the server and of this process (the load generator shares
 // the machine) is measured over each phase.
@@ -159,8 +160,9 @@ async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], 
   const server0 = processTreeCpu(opts.serverPid);
   const bench0 = process.cpuUsage();
   const started = process.hrtime.bigint();
+  const patches: LoadPhase = { url: opts.base, paths: [], writes, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, seconds: opts.seconds };
   const [patch, reads] = await Promise.all([
-    (rate ? (l: LoadPhase) => runPacedLoad(l, rate) : runLoad)({ url: opts.base, paths: [], writes, headers: { authorization: `Bearer ${token}` }, connections: opts.connections, seconds: opts.seconds }),
+    rate ? runPacedLoad(patches, rate) : runLoad(patches),
     withReads
       ? runLoad({ url: opts.base, paths: readMix(opts.readPaths, opts.searchPaths), headers: { authorization: opts.readAuth }, connections: READ_CONNECTIONS, seconds: opts.seconds })
       : null,
