@@ -80,6 +80,11 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   writeDb.pragma('foreign_keys = OFF');
   const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000));
   writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint || opts.externalCheckpoint ? 0 : walAutocheckpointPages}`);
+  // SQLite reuses a WAL file without ever shrinking it: after a burst of writes (an import, a load the
+  // checkpoints could not catch up with) it would stay that large. The writer that starts the WAL over
+  // cuts it back to the checkpoint threshold, and the background checkpoints, which look at its size,
+  // rest again until it grows past it.
+  writeDb.pragma(`journal_size_limit = ${walAutocheckpointPages * Number(writeDb.pragma('page_size', { simple: true }))}`);
   // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
   // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
   // once instead and retry asynchronously (beginImmediate).
