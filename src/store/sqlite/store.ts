@@ -63,6 +63,9 @@ function configure(db: Database.Database, opts: SqliteStoreOptions): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** The WAL file kept after a restart, in checkpoint thresholds. */
+const WAL_KEPT_THRESHOLDS = 4;
+
 /** Longest wait between two attempts to take the write lock. */
 const BEGIN_RETRY_MAX_MS = 4;
 
@@ -82,9 +85,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint || opts.externalCheckpoint ? 0 : walAutocheckpointPages}`);
   // SQLite reuses a WAL file without ever shrinking it: after a burst of writes (an import, a load the
   // checkpoints could not catch up with) it would stay that large. The writer that starts the WAL over
-  // cuts it back to the checkpoint threshold, and the background checkpoints, which look at its size,
-  // rest again until it grows past it.
-  writeDb.pragma(`journal_size_limit = ${walAutocheckpointPages * Number(writeDb.pragma('page_size', { simple: true }))}`);
+  // cuts it back to a few times the checkpoint threshold: not to the threshold itself, which a steady
+  // capacity load passes between two restarts (the file would be cut and extended again each time, and
+  // the syncs of an extended file also write its size).
+  writeDb.pragma(`journal_size_limit = ${WAL_KEPT_THRESHOLDS * walAutocheckpointPages * Number(writeDb.pragma('page_size', { simple: true }))}`);
   // Another process (a --workers sibling) may hold the write lock: better-sqlite3 would wait for it
   // synchronously, freezing this process's event loop. From now on (the set-up above may wait), fail at
   // once instead and retry asynchronously (beginImmediate).
