@@ -40,6 +40,8 @@ const checkpoints = checkpointEveryMs > 0
 const decoder = new TextDecoder();
 const walSync = new WalSync(path);
 
+const failed = (seq: number, e: unknown) => parentPort!.postMessage({ seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
+
 function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): void {
   try {
     db.exec('BEGIN IMMEDIATE');
@@ -57,9 +59,8 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
   walSync.sync().then(() => parentPort!.postMessage({ seq: m.seq } satisfies AuditBatchReply), (e) => failed(m.seq, e));
 }
 
-const failed = (seq: number, e: unknown) => parentPort!.postMessage({ seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
-
-// one batch at a time, in the order received (append is synchronous: messages wait for it)
+// one batch at a time, in the order received (append writes synchronously: messages wait for it); the
+// answers follow in the same order, each once its sync is done
 parentPort!.on('message', (m: AuditBatchMessage) => {
   if (!('close' in m)) return append(m);
   if (checkpoints) clearInterval(checkpoints);
