@@ -17,6 +17,7 @@ import { verifySecret } from './auth/secrets.js';
 import { parseStored } from '../fhir/parsed-bodies.js';
 import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
 import { auditRecord, type AuditAction, type AuditFacts } from '../fhir/audit/event.js';
+import { answerAsPreferred, returnPreference } from '../fhir/rest/prefer.js';
 import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
 import {
   establishmentKeys, guardSearchParams, maySeeTask, runWriteOperation, type AuditSlot, type WriteArguments, type WriteContext, type WriteOperation,
@@ -73,7 +74,8 @@ function facts(req: FastifyRequest, interaction: string, action: AuditAction, ty
 const FHIR_TYPES = /^(application\/(fhir\+)?json|application\/x-www-form-urlencoded)/;
 
 function send(reply: FastifyReply, res: FhirResponse): FastifyReply {
-  if (res.status === 204) return reply.code(204).headers(res.headers).send();
+  // no body (204, or Prefer: return=minimal): no payload, so no content type either
+  if (res.status === 204 || res.body === '') return reply.code(res.status).headers(res.headers).send();
   const body = res.body;
   if (typeof body === 'string' || Buffer.isBuffer(body)) return reply.code(res.status).headers(res.headers).send(body);
   return reply.code(res.status).headers(res.headers).header('content-length', String(body.length)).send(Readable.from(body.chunks, { objectMode: false }));
@@ -143,6 +145,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
+  /** A single-resource write, answered as its Prefer header's `return` asks (a Bundle is answered whole). */
+  const writeOne = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> =>
+    answerAsPreferred(await write(req, caller, op, args), returnPreference(header(req, 'prefer')));
   /** The raw resource version, for If-Match, shown to a caller who may write the resource. */
   const withResourceVersion = async (caller: Caller, type: string, id: string, res: FhirResponse): Promise<FhirResponse> => {
     if (res.status !== 200) return res;
@@ -302,30 +307,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const { type } = req.params as { type: string };
     facts(req, 'create', 'C', type);
     const caller = await authenticate(req);
-    return send(reply, await write(req, caller, 'create', [type, req.body, header(req, 'if-none-exist')]));
+    return send(reply, await writeOne(req, caller, 'create', [type, req.body, header(req, 'if-none-exist')]));
   });
   app.put('/fhir/:type/:id', async (req, reply) => {
     const { type, id } = req.params as { type: string; id: string };
     facts(req, 'update', 'U', type, id);
     const caller = await authenticate(req);
-    return send(reply, await write(req, caller, 'update', [type, id, req.body, header(req, 'if-match')]));
+    return send(reply, await writeOne(req, caller, 'update', [type, id, req.body, header(req, 'if-match')]));
   });
   app.put('/fhir/:type', async (req, reply) => {
     const { type } = req.params as { type: string };
     facts(req, 'update', 'U', type, null, req.url.split('?')[1] ?? '');
     const caller = await authenticate(req);
-    return send(reply, await write(req, caller, 'conditionalUpdate', [type, queryPairs(req.url), req.body, header(req, 'if-match')]));
+    return send(reply, await writeOne(req, caller, 'conditionalUpdate', [type, queryPairs(req.url), req.body, header(req, 'if-match')]));
   });
   app.patch('/fhir/:type/:id', async (req, reply) => {
     const { type, id } = req.params as { type: string; id: string };
     facts(req, 'patch', 'U', type, id);
     const caller = await authenticate(req);
-    return send(reply, await write(req, caller, 'patch', [type, id, req.body, header(req, 'content-type'), header(req, 'if-match')]));
+    return send(reply, await writeOne(req, caller, 'patch', [type, id, req.body, header(req, 'content-type'), header(req, 'if-match')]));
   });
   const typePatch = async (req: FastifyRequest, reply: FastifyReply, type: string) => {
     facts(req, 'patch', 'U', type, null, req.url.split('?')[1] ?? '');
     const caller = await authenticate(req);
-    return send(reply, await write(req, caller, 'conditionalPatch', [type, queryPairs(req.url), req.body, header(req, 'content-type'), header(req, 'if-match')]));
+    return send(reply, await writeOne(req, caller, 'conditionalPatch', [type, queryPairs(req.url), req.body, header(req, 'content-type'), header(req, 'if-match')]));
   };
   app.patch('/fhir/:type', async (req, reply) => typePatch(req, reply, (req.params as { type: string }).type));
   // the national bed-management path (IG digest §4)

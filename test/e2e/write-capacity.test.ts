@@ -38,6 +38,22 @@ describe('national capacity PATCH (profile A)', () => {
     expect(hist.body.entry.length).toBe(2);
   });
 
+  it('Prefer: return=minimal answers the status and the headers only; the change is made all the same', async () => {
+    const r = await s.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb: 11 }), { prefer: 'return=minimal' });
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('');
+    expect(r.headers.get('content-type')).toBeNull();
+    const version = r.headers.get('ror-resource-version');
+    const read = await s.call('beds-chu', 'GET', '/fhir/Location/loc-cardio');
+    expect(indicators(read.body)['02/01/-']).toBe(11);
+    expect(r.headers.get('etag')).toBe(`W/"${read.body.meta.versionId}"`);
+    expect(read.headers.get('ror-resource-version')).toBe(version);
+    // a refusal keeps its OperationOutcome whatever the preference
+    const refused = await s.call('beds-chu', 'PATCH', '/fhir/Location?identifier=350000741/SYNC-none', capacityPatch({ status: '02', nb: 1 }), { prefer: 'return=minimal' });
+    expect(refused.status).toBe(404);
+    expect(refused.body.resourceType).toBe('OperationOutcome');
+  });
+
   it('is served under the national path too', async () => {
     const r = await s.call('beds-chu', 'PATCH', '/ws-synchro-dispo-lits-fhir/Location?identifier=350000741/SYNC-loc-cardio', capacityPatch({ status: '02', nb: 5 }));
     expect(r.status).toBe(200);

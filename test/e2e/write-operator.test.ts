@@ -53,6 +53,20 @@ describe('operator: instance writes', () => {
     expect((await s.call('operator', 'DELETE', '/fhir/Organization/never')).status).toBe(404);
   });
 
+  it('Prefer: return=OperationOutcome answers an outcome instead of the resource, return=minimal nothing', async () => {
+    const created = await s.call('operator', 'POST', '/fhir/Organization', org('Clinique P', '350000009'), { prefer: 'return=OperationOutcome' });
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    expect(location).toMatch(/\/fhir\/Organization\/[^/]+\/_history\/1$/);
+    expect(created.body).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: `Created (HTTP 201): ${location}` }] });
+    const id = location.split('/').at(-3)!;
+    const updated = await s.call('operator', 'PUT', `/fhir/Organization/${id}`, { ...org('Clinique P bis', '350000009'), id }, { prefer: 'return=minimal' });
+    expect(updated.status).toBe(200);
+    expect(updated.text).toBe('');
+    expect(updated.headers.get('etag')).toBe('W/"2"');
+    expect((await s.call('operator', 'GET', `/fhir/Organization/${id}`)).body.name).toBe('Clinique P bis');
+  });
+
   it('update creates with the client id; wrong type, mismatched id and invalid resources are 400', async () => {
     const put = await s.call('operator', 'PUT', '/fhir/Organization/org-new', { ...org('Neuve', '350000002'), id: 'org-new' });
     expect(put.status).toBe(201);
