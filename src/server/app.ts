@@ -17,7 +17,7 @@ import { verifySecret } from './auth/secrets.js';
 import { parseStored } from '../fhir/parsed-bodies.js';
 import { AuditLog, type AuditLogOptions } from '../fhir/audit/log.js';
 import { auditRecord, type AuditAction, type AuditFacts } from '../fhir/audit/event.js';
-import { answerAsPreferred, returnPreference } from '../fhir/rest/prefer.js';
+import { answerAsPreferred, returnPreference, type ReturnPreference } from '../fhir/rest/prefer.js';
 import { readAuditEvent, searchAuditEvents } from '../fhir/audit/search.js';
 import {
   establishmentKeys, guardSearchParams, maySeeTask, runWriteOperation, type AuditSlot, type WriteArguments, type WriteContext, type WriteOperation,
@@ -75,7 +75,7 @@ const FHIR_TYPES = /^(application\/(fhir\+)?json|application\/x-www-form-urlenco
 
 function send(reply: FastifyReply, res: FhirResponse): FastifyReply {
   // no body (204, or Prefer: return=minimal): no payload, so no content type either
-  if (res.status === 204 || res.body === '') return reply.code(res.status).headers(res.headers).send();
+  if (res.status === 204 || res.body.length === 0) return reply.code(res.status).headers(res.headers).send();
   const body = res.body;
   if (typeof body === 'string' || Buffer.isBuffer(body)) return reply.code(res.status).headers(res.headers).send(body);
   return reply.code(res.status).headers(res.headers).header('content-length', String(body.length)).send(Readable.from(body.chunks, { objectMode: false }));
@@ -131,13 +131,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await writeThread?.start();
   // without a write thread, writes share commits on the event loop
   const writes = writeThread ? null : new GroupCommitter(opts.store);
-  /** Runs a write interaction, on the write thread when there is one. */
-  const write = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> => {
+  /** Runs a write interaction, on the write thread when there is one, answered as `preference` asks
+   * (applied where the answer is made: the thread does not encode a body the event loop would drop). */
+  const write = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>, preference: ReturnPreference = 'representation'): Promise<FhirResponse> => {
     if (!writeThread) {
       const ctx: WriteContext = { store: opts.store, caller, base: base(req), audit: req.audit, run: writes!.run };
-      return runWriteOperation(op, ctx, args);
+      return answerAsPreferred(await runWriteOperation(op, ctx, args), preference);
     }
-    const { response, audited } = await writeThread.run(op, caller, base(req), req.audit.facts, args);
+    const { response, audited } = await writeThread.run(op, caller, base(req), req.audit.facts, args, preference);
     if (audited) req.audit.audited = true;
     return response;
   };
@@ -146,8 +147,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return Array.isArray(v) ? v[0] : v;
   };
   /** A single-resource write, answered as its Prefer header's `return` asks (a Bundle is answered whole). */
-  const writeOne = async <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> =>
-    answerAsPreferred(await write(req, caller, op, args), returnPreference(header(req, 'prefer')));
+  const writeOne = <Op extends WriteOperation>(req: FastifyRequest, caller: Caller, op: Op, args: WriteArguments<Op>): Promise<FhirResponse> =>
+    write(req, caller, op, args, returnPreference(header(req, 'prefer')));
   /** The raw resource version, for If-Match, shown to a caller who may write the resource. */
   const withResourceVersion = async (caller: Caller, type: string, id: string, res: FhirResponse): Promise<FhirResponse> => {
     if (res.status !== 200) return res;

@@ -50,7 +50,6 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; close: (
   // the policy requires every read to be audited, so the server says loudly that it does not.
   const auditReads = process.env.ROR_UNSAFE_NO_READ_AUDIT !== '1';
   if (!auditReads) process.stderr.write('ror: WARNING: ROR_UNSAFE_NO_READ_AUDIT=1: reads and refused requests are NOT audited (benchmarks only)\n');
-  // a database file can be opened by a second connection: the writes then run on a thread of their own
   // writes on a thread of their own, with a store of their own on the same database (not :memory:, which
   // only this connection can see); SQLite's checkpoints stay with this store's audit thread
   const writeThread = opts.db === ':memory:' ? undefined : { db: opts.db, externalCheckpoint: !isPostgresUrl(opts.db) };

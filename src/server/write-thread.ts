@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import type { AuditFacts } from '../fhir/audit/event.js';
 import { FhirError, type Issue } from '../fhir/errors.js';
 import type { Caller, FhirResponse } from '../fhir/rest/types.js';
+import type { ReturnPreference } from '../fhir/rest/prefer.js';
 import type { WriteArguments, WriteOperation } from '../fhir/write/index.js';
 import { startWorker } from '../threads.js';
 
@@ -29,6 +30,8 @@ export interface WriteRequest<Op extends WriteOperation = WriteOperation> {
   base: string;
   facts: Partial<AuditFacts>;
   args: WriteArguments<Op>;
+  /** What a success answers with (Prefer: return=…). */
+  preference: ReturnPreference;
 }
 
 /** Its answer: the response and whether its audit event was committed with it; a refusal (FhirError);
@@ -110,13 +113,13 @@ export class WriteThread {
   }
 
   /** Runs one write interaction on the thread. */
-  async run<Op extends WriteOperation>(op: Op, caller: Caller, base: string, facts: Partial<AuditFacts>, args: WriteArguments<Op>): Promise<WriteOutcome> {
+  async run<Op extends WriteOperation>(op: Op, caller: Caller, base: string, facts: Partial<AuditFacts>, args: WriteArguments<Op>, preference: ReturnPreference = 'representation'): Promise<WriteOutcome> {
     if (this.closed) throw new FhirError(503, 'transient', 'The server is shutting down');
     const worker = await this.ensure();
     const seq = ++this.seq;
     return new Promise<WriteOutcome>((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, op, caller, base, facts, args } satisfies WriteRequest<Op>);
+      worker.postMessage({ seq, op, caller, base, facts, args, preference } satisfies WriteRequest<Op>);
     });
   }
 

@@ -3,6 +3,7 @@
 // as an inline server (src/fhir/write), so a write means the same on either side.
 import { parentPort, workerData } from 'node:worker_threads';
 import { FhirError } from '../fhir/errors.js';
+import { answerAsPreferred } from '../fhir/rest/prefer.js';
 import type { FhirResponse } from '../fhir/rest/types.js';
 import { rememberItemTexts } from '../fhir/views/render.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     let reply: WriteReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      const done = postable(await runWriteOperation(m.op, ctx, m.args));
+      const done = postable(answerAsPreferred(await runWriteOperation(m.op, ctx, m.args), m.preference));
       reply = { seq: m.seq, response: done.response, audited: audit.audited };
       transfer = done.transfer;
     } catch (e) {
