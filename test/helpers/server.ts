@@ -29,9 +29,9 @@ export interface TestServer {
 /** The demo client holding each read profile. */
 export const CLIENT_OF_PROFILE = ['demo-public', 'demo-samu', 'demo-orientation', 'demo-ms', 'demo-ars', 'demo-dac'] as const;
 
-/** A fresh database in a temporary directory, with the demo clients, and how to load resources into it
- * (one ingestion transaction, as `ror import` does). */
-/** A new database: a SQLite file test.db in a new directory, or the PostgreSQL `url` (a test schema). */
+/** A fresh database with the demo clients, and how to load resources into it (one ingestion transaction,
+ * as `ror import` does): a SQLite file test.db in a new temporary directory, or the PostgreSQL `url` (a
+ * test schema). */
 export async function openTestDatabase(prefix: string, url?: string): Promise<{ dir: string; store: Store; ingest(resources: Resource[]): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const store = await openStore(url ?? join(dir, 'test.db'));
