@@ -19,8 +19,20 @@ const error = (issues: Issue[], code: Issue['code'], path: string, diagnostics: 
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function compileStructure(resourceTypes: readonly string[], onExtension?: ExtensionHook): Map<string, Validator> {
+export interface StructureOptions {
+  /** Remember the objects found valid, by identity, and skip them when met again. A PATCH keeps the
+   * elements it does not touch as the same objects (stored bodies are parsed once and never mutated, a
+   * patch copies only what it changes): its new version is then checked on its changed parts only, not on
+   * the ~40 unchanged capacity indicators of a national Location. For validators whose result depends
+   * on the value alone (no hook). */
+  rememberValid?: boolean;
+}
+
+export function compileStructure(resourceTypes: readonly string[], onExtension?: ExtensionHook, options: StructureOptions = {}): Map<string, Validator> {
+  if (onExtension && options.rememberValid) throw new Error('rememberValid is for validators without an extension hook');
   const primitives = new Set(STRUCTURE.primitives);
+  // object → the validator that found it valid
+  const valid = options.rememberValid ? new WeakMap<object, Validator>() : null;
   const compiled = new Map<string, Validator>();
   const resourceValidators = new Map<string, Validator>();
 
@@ -60,8 +72,10 @@ export function compileStructure(resourceTypes: readonly string[], onExtension?:
       children.set(name, { array: array === 1, primitive: primitives.has(childType), validate: validatorFor(childType) });
     }
     const elementValidator = validatorFor('Element');
-    return (value, path, issues) => {
+    const self: Validator = (value, path, issues) => {
       if (!isObject(value)) return error(issues, 'structure', path, `expected a JSON object (${type})`);
+      if (valid !== null && valid.get(value) === self) return;
+      const before = issues.length;
       for (const key in value) {
         const child = value[key];
         if (isResource && key === 'resourceType') continue;
@@ -95,7 +109,9 @@ export function compileStructure(resourceTypes: readonly string[], onExtension?:
         }
       }
       if (isExtension && onExtension) onExtension(value, path, issues);
+      if (valid !== null && issues.length === before) valid.set(value, self);
     };
+    return self;
   }
 
   function checkPrimitiveExtension(value: unknown, array: boolean, path: string, element: Validator, issues: Issue[]) {

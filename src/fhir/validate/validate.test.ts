@@ -54,6 +54,32 @@ describe('validateResource: structural errors', () => {
   });
 });
 
+describe('structuralErrors: versions sharing unchanged elements (objects found valid are remembered)', () => {
+  const indicator = (nb: unknown) => ({ url: `${EXT}ror-location-supported-capacity`, extension: [{ url: 'nbCapacity', valueInteger: nb }] });
+  // what a fresh validation finds: the same value, no object shared with anything validated before
+  const fresh = (r: unknown) => structuralErrors(structuredClone(r));
+  it('a patch that breaks one item is refused at that item, its unchanged items shared with the stored version', () => {
+    const stored = { ...structuredClone(ig('Location-ror-location-exemple.json')), extension: [indicator(1), indicator(2), indicator(3)] };
+    expect(structuralErrors(stored)).toEqual([]);
+    const broken = { ...stored, extension: [stored.extension[0], indicator(2.5), stored.extension[2]] };
+    const issues = structuralErrors(broken);
+    expect(issues.map((i) => i.diagnostics)).toEqual(['Location.extension[1].extension[0].valueInteger: integer: expected an integer']);
+    expect(issues).toEqual(fresh(broken));
+    // the broken item is reported again wherever it is met: only valid objects are remembered
+    const moved = { ...stored, extension: [broken.extension[1], ...stored.extension] };
+    expect(structuralErrors(moved).map((i) => i.diagnostics)).toEqual(['Location.extension[0].extension[0].valueInteger: integer: expected an integer']);
+    expect(structuralErrors(moved)).toEqual(fresh(moved));
+  });
+  it('an item valid as one type is still checked as another', () => {
+    const item = { url: 'x', valueString: 'y' };
+    expect(structuralErrors({ resourceType: 'Location', extension: [item] })).toEqual([]);
+    // an Extension is not an Address: met as one, it is checked as one
+    const issues = structuralErrors({ resourceType: 'Location', address: item });
+    expect(issues.map((i) => i.diagnostics)).toContain('Location.address.url: unknown element for Address');
+    expect(issues).toEqual(fresh({ resourceType: 'Location', address: item }));
+  });
+});
+
 describe('validateResource: profile warnings', () => {
   const hs = () => structuredClone(ig('HealthcareService-1234564.json'));
   const messages = (r: unknown) => warnings(r).map((w) => w.diagnostics);

@@ -46,7 +46,7 @@ export function structuralErrors(resource: unknown): Issue[] {
     return validateResource(resource);
   }
   const type = (resource as { resourceType: string }).resourceType;
-  structureOnly ??= compileStructure(VALIDATED_TYPES);
+  structureOnly ??= compileStructure(VALIDATED_TYPES, undefined, { rememberValid: true });
   const validate = structureOnly.get(type);
   if (!validate) return validateResource(resource);
   const issues: Issue[] = [];
