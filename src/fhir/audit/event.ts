@@ -85,6 +85,19 @@ type StoredFacts = {
 
 const json = JSON.stringify;
 
+// The caller's part of a stored event, remembered per Caller: the server shares one frozen Caller between
+// the requests of a client (server/auth/caller.ts), so a read does not serialise it again.
+const callerFragments = new WeakMap<Caller, string>();
+
+function callerFragment(c: Caller): string {
+  let text = callerFragments.get(c);
+  if (text === undefined) {
+    text = `,"c":[${json(c.clientId)},${json(c.cu)},${c.profile},${c.operator},${c.userProfileCode === undefined ? 'null' : json(c.userProfileCode)},${c.userRoleCode === undefined ? 'null' : json(c.userRoleCode)}]`;
+    callerFragments.set(c, text);
+  }
+  return text;
+}
+
 /**
  * The stored record of an event. Called for every request: its body is written as text at once (a
  * template, JSON.stringify on strings only), so that no object of the event outlives the request while
@@ -97,7 +110,7 @@ export function auditRecord(f: AuditFacts): AuditRecord {
   let e = '';
   for (let k = 0; k < entities.length; k++) e += `${k ? ',' : ''}[${json(entities[k].type)},${entities[k].id === null ? 'null' : json(entities[k].id)}]`;
   let body = `{"i":${json(f.interaction)},"a":${json(f.action)},"e":[${e}],"s":${f.status},"t":${f.at}`;
-  if (c) body += `,"c":[${json(c.clientId)},${json(c.cu)},${c.profile},${c.operator},${c.userProfileCode === undefined ? 'null' : json(c.userProfileCode)},${c.userRoleCode === undefined ? 'null' : json(c.userRoleCode)}]`;
+  if (c) body += callerFragment(c);
   if (f.query !== undefined) body += `,"q":${json(f.query)}`;
   if (f.writeProfile) body += `,"w":${json(f.writeProfile)}`;
   return {

@@ -14,6 +14,8 @@ const PROFILE_SYSTEMS = new Set([
   'https://mos.esante.gouv.fr/NOS/TRE_R78-ProfilAccesReferentiel/FHIR/TRE-R78-ProfilAccesReferentiel',
 ]);
 const CLIENT_CACHE_MS = 5_000;
+/** End-user header combinations remembered per client (a bound on memory: headers come from the caller). */
+const MAX_CALLERS_PER_CLIENT = 256;
 
 type Headers = Record<string, string | string[] | undefined>;
 const header = (h: Headers, name: string): string | undefined => {
@@ -21,32 +23,48 @@ const header = (h: Headers, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+// One Caller per client and end-user headers, while the client's record is cached: a read then creates no
+// caller, and what is derived from it (its audit fragment, fhir/audit/event.ts) is computed once. Callers
+// are frozen: they are shared between requests.
+type ClientEntry = { client: ClientRecord | null; at: number; callers: Map<string, Caller> };
+
 export class CallerResolver {
-  private readonly clients = new Map<string, { client: ClientRecord | null; at: number }>();
+  private readonly clients = new Map<string, ClientEntry>();
 
   constructor(
     private readonly store: Store,
     private readonly habilitation: Habilitation = createHabilitation(),
   ) {}
 
-  private async client(id: string): Promise<ClientRecord | null> {
+  private async client(id: string): Promise<ClientEntry> {
     const hit = this.clients.get(id);
-    if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit.client;
-    const client = await this.store.getClient(id);
-    this.clients.set(id, { client, at: Date.now() });
-    return client;
+    if (hit && Date.now() - hit.at < CLIENT_CACHE_MS) return hit;
+    const entry: ClientEntry = { client: await this.store.getClient(id), at: Date.now(), callers: new Map() };
+    this.clients.set(id, entry);
+    return entry;
   }
 
   async resolve(claims: TokenClaims, headers: Headers): Promise<Caller> {
-    const client = await this.client(claims.clientId);
-    if (!client) throw new FhirError(401, 'login', 'The token names a client that is not registered', undefined, { 'www-authenticate': 'Bearer realm="ror"' });
-    const toolProfile: Profile | null = client.operator ? 1 : this.habilitation.profileForUser(client.cu);
-    if (toolProfile === null) throw new FhirError(403, 'forbidden', `The finalité ${client.cu} of this client is mapped to no read profile`);
-
+    const entry = await this.client(claims.clientId);
     const userCode = header(headers, 'ror-profil-utilisateur-code');
     const userSystem = header(headers, 'ror-profil-utilisateur-system');
     const roleCode = header(headers, 'ror-role-metier-code');
     const roleSystem = header(headers, 'ror-role-metier-system');
+    const key = userCode === undefined && userSystem === undefined && roleCode === undefined && roleSystem === undefined ? '' : JSON.stringify([userCode, userSystem, roleCode, roleSystem]);
+    let caller = entry.callers.get(key);
+    if (!caller) {
+      caller = Object.freeze(this.caller(entry.client, userCode, userSystem, roleCode, roleSystem));
+      if (entry.callers.size >= MAX_CALLERS_PER_CLIENT) entry.callers.clear();
+      entry.callers.set(key, caller);
+    }
+    return caller;
+  }
+
+  private caller(client: ClientRecord | null, userCode?: string, userSystem?: string, roleCode?: string, roleSystem?: string): Caller {
+    if (!client) throw new FhirError(401, 'login', 'The token names a client that is not registered', undefined, { 'www-authenticate': 'Bearer realm="ror"' });
+    const toolProfile: Profile | null = client.operator ? 1 : this.habilitation.profileForUser(client.cu);
+    if (toolProfile === null) throw new FhirError(403, 'forbidden', `The finalité ${client.cu} of this client is mapped to no read profile`);
+
     let profile = toolProfile;
     if (userCode !== undefined || roleCode !== undefined) {
       if (!userCode) throw new FhirError(403, 'forbidden', 'Ror-Role-Metier-Code requires Ror-Profil-Utilisateur-Code');
