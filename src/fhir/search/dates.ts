@@ -12,7 +12,24 @@ export interface TimeRange {
   high: number;
 }
 
-export function parseDateRange(text: string): TimeRange | null {
+// Ranges remembered by text: a capacity update re-indexes the update date of every indicator of its
+// Location (one parameter), and all but one of those dates are the ones it parsed last time. Ranges are
+// frozen: they are shared.
+const parsed = new Map<string, Readonly<TimeRange> | null>();
+const PARSED_KEPT = 4096;
+
+export function parseDateRange(text: string): Readonly<TimeRange> | null {
+  let r = parsed.get(text);
+  if (r === undefined) {
+    r = parseRange(text);
+    if (r) Object.freeze(r);
+    if (parsed.size >= PARSED_KEPT) parsed.clear();
+    parsed.set(text, r);
+  }
+  return r;
+}
+
+function parseRange(text: string): TimeRange | null {
   const m = DATE_RE.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, tz] = m;

@@ -260,6 +260,12 @@ describe('support: dates and communes', () => {
     expect(parseDateRange('2024-02-29T10:00:00.5Z')).toEqual({ low: Date.UTC(2024, 1, 29, 10, 0, 0, 500), high: Date.UTC(2024, 1, 29, 10, 0, 0, 599) });
     expect(parseDateRange('2023-02-29')).toBeNull();
     expect(parseDateRange('2024-01-01T25:00Z')).toBeNull();
+    // remembered by text: the same range again, frozen (shared); a bad text stays refused
+    const once = parseDateRange('2026-11-30T10:15:00+01:00');
+    expect(parseDateRange('2026-11-30T10:15:00+01:00')).toBe(once);
+    expect(once).toEqual({ low: Date.UTC(2026, 10, 30, 9, 15), high: Date.UTC(2026, 10, 30, 9, 15) + 999 });
+    expect(Object.isFrozen(once)).toBe(true);
+    expect(parseDateRange('2023-02-29')).toBeNull();
   });
 
   it('loads the commune table once with arrondissements and overseas communes', () => {
