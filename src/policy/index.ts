@@ -9,7 +9,7 @@ export { PROFILE_RULES, profileIncludes, visibilityMask, sectorBits, cataloguePo
 export {
   ALL_SECTORS, candidateSectors, sectorOfChamp, sectorOfEgCategory, sectorsOfEg, sectorsOfEj, sectorsOfLocation, sectorsOfOffer, sectorsOfOi, sectorsOfPractitioner,
 } from './sectors.js';
-export { renderViews, redact } from './redactor/render.js';
+export { renderViews, redact, rememberRedactions } from './redactor/render.js';
 export { explainResource, type ProfileExplanation } from './explain.js';
 export { renderCatalogueMarkdown } from './markdown.js';
 export {

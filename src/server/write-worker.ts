@@ -9,6 +9,7 @@ import { rememberItemTexts } from '../fhir/views/render.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
 import { NationalIds } from '../fhir/write/national-ids.js';
+import { rememberRedactions } from '../policy/index.js';
 import type { Store } from '../store/contract.js';
 import { openStore } from '../store/open.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
     return;
   }
   const committer = new GroupCommitter(store);
-  // the same Locations are rendered again and again: their unchanged indicators' texts are reused
+  // the same Locations are rendered again and again: their unchanged indicators' walks by the redactor,
+  // projections and texts are reused
+  rememberRedactions();
   rememberItemTexts();
   // every write of this store goes through the handlers: national identifiers can be remembered
   const nationalIds = new NationalIds();

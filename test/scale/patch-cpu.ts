@@ -4,7 +4,7 @@
 //   npx tsx test/scale/patch-cpu.ts <db> [patches=3000] [concurrency=16] [cpuprofile file]
 // The database must hold the demo clients' data (`ror demo` or `ror import` of a demo file); the PATCHes
 // change it (indicators primed by the national protocol, then replaced).
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { capacityTargets } from '../../src/bench/capacity-load.js';
 import { getToken } from '../../src/bench/http.js';
@@ -13,6 +13,7 @@ import { capacityPatch, runWriteOperation, type IndicatorSpec, type WriteContext
 import { NationalIds } from '../../src/fhir/write/national-ids.js';
 import { rememberItemTexts } from '../../src/fhir/views/render.js';
 import { FhirError } from '../../src/fhir/errors.js';
+import { rememberRedactions } from '../../src/policy/index.js';
 import type { Caller } from '../../src/fhir/rest/types.js';
 import { registerDemoClients } from '../../src/server/demo-clients.js';
 import { serve } from '../../src/server/start.js';
@@ -36,6 +37,7 @@ await server.close();
 // the write thread's set-up (src/server/write-worker.ts)
 const store = await openStore(db, { externalCheckpoint: true });
 const committer = new GroupCommitter(store);
+rememberRedactions();
 rememberItemTexts();
 const nationalIds = new NationalIds();
 const caller: Caller = { clientId: 'patch-cpu', cu: 'CU22', profile: 1, operator: false, write: ['A'], egs: [...new Set(targets.map((t) => t.national.split('/')[0]))] };
@@ -82,11 +84,15 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
+// nothing checkpoints meanwhile (externalCheckpoint): the WAL only grows, by what the commits wrote
+const walSize = () => statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+const wal0 = walSize();
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 await run(patches);
 const cpu = process.cpuUsage(cpu0);
+const walBytes = walSize() - wal0;
 const ms = performance.now() - started;
 if (session) writeFileSync(profileFile!, JSON.stringify((await session.post('Profiler.stop')).profile));
 await store.close();
-process.stdout.write(`${targets.length} Locations, ${patches} PATCHes, ${concurrency} in flight: ${((patches / ms) * 1000).toFixed(0)} /s, CPU per PATCH ${((cpu.user + cpu.system) / patches).toFixed(0)} µs (system ${(cpu.system / patches).toFixed(0)} µs)\n`);
+process.stdout.write(`${targets.length} Locations, ${patches} PATCHes, ${concurrency} in flight: ${((patches / ms) * 1000).toFixed(0)} /s, CPU per PATCH ${((cpu.user + cpu.system) / patches).toFixed(0)} µs (system ${(cpu.system / patches).toFixed(0)} µs), WAL ${(walBytes / patches / 1024).toFixed(1)} KiB per PATCH\n`);

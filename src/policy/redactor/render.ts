@@ -9,7 +9,8 @@ import { ALL_PROFILES, PROFILES, type HiddenPath, type Level, type PolicyContext
 
 /** Annotation of a subtree: a number = every node of the subtree has that mask; else per-child. */
 type Ann = number | AnnNode;
-interface AnnNode { m: number; s: NodeSpec; c: Ann[] | Record<string, Ann> }
+/** `p`: the node's projection per profile, kept on the annotations of remembered items only (see memo). */
+interface AnnNode { m: number; s: NodeSpec; c: Ann[] | Record<string, Ann>; p?: unknown[] }
 
 interface Removal { path: string; removed: number; group: GroupDef; level: Level; bits: number; rule: string }
 
@@ -35,6 +36,37 @@ function maskOfGroup(group: GroupDef, bits: number, level?: Level): number {
 const strictestLevel = (group: GroupDef, bits: number, level?: Level): Level =>
   sectorsOfBits(bits).reduce<Level>((acc, s) => Math.max(acc, levelIn(group, s, level)) as Level, 1);
 
+/**
+ * The walks of the items of a resource's top-level lists, remembered by identity (off unless a thread asks
+ * for it: the server's writes). A capacity update replaces one indicator among dozens: the new version keeps
+ * the others as the same objects (patches copy only what they change, parsed stored bodies are reused), and
+ * each was walked in the same way at the previous render. An item's walk depends only on the item, its spec,
+ * the mask it inherits and the sector bits, unless it holds a reference (the policy context says which
+ * references exist): such walks are never remembered. Sound because those objects are never mutated
+ * (parsed-bodies.ts freezes them under the test runner). Its projections are kept with its annotation, so a
+ * kept item's projected view is the same object from one render to the next (its text is then remembered
+ * by identity too: stringifyShared in fhir/views/render.ts).
+ */
+interface Walked {
+  spec: NodeSpec;
+  parent: number;
+  bits: number;
+  ann: Ann;
+  /** Masks the walk saw (Walker.seen0/1 bits). */
+  seen0: number;
+  seen1: number;
+  /** Removals, their paths relative to the item's. */
+  removals: Removal[];
+}
+let walks: WeakMap<object, Walked[]> | null = null;
+/** Walks remembered per item: one per (spec, inherited mask, sector bits) seen, the latest few. */
+const WALKS_PER_ITEM = 4;
+
+/** Remember the walks of top-level list items on this thread from now on (see Walked). */
+export function rememberRedactions(): void {
+  walks ??= new WeakMap();
+}
+
 /** Kinds of the segments of a node's path: `.key`, `[i]`, `[i](last segment of the extension url)`. */
 const PROPERTY = 0;
 const ITEM = 1;
@@ -44,6 +76,8 @@ class Walker {
   readonly removals: Removal[] = [];
   seen0 = 0; // bitset of masks seen (masks 0..31)
   seen1 = 0; // masks 32..63
+  /** References looked up in the policy context so far (a walk that looked one up is not remembered). */
+  referenceLookups = 0;
   // The path of the node being visited, as segments: its text is built only when a removal records it
   // (a closure or a string per node was most of what a render allocated).
   private readonly kinds: number[] = [];
@@ -113,6 +147,7 @@ class Walker {
     const obj = value as Record<string, unknown>;
     const ref = obj.reference;
     if (typeof ref === 'string' && REF_RE.test(ref)) {
+      this.referenceLookups++;
       m = this.narrow(m, this.ctx.referenceMask(ref) & ALL_PROFILES, GROUPS.identification, undefined, () => `reference ${ref} does not exist for the profile`);
     }
     if ((obj.coding !== undefined || obj.code !== undefined) && carriesNrbc(obj)) {
@@ -143,6 +178,37 @@ class Walker {
     return children ? { m, s: spec, c: children } : m;
   }
 
+  /** visit() of a list item, remembered for the items of top-level lists (see Walked). */
+  private visitItem(item: unknown, spec: NodeSpec, parent: number): Ann {
+    if (!walks || this.kinds.length !== 2 || item === null || typeof item !== 'object') return this.visit(item, spec, parent);
+    const known = walks.get(item);
+    const hit = known?.find((w) => w.spec === spec && w.parent === parent && w.bits === this.bits);
+    if (hit) {
+      this.seen0 |= hit.seen0;
+      this.seen1 |= hit.seen1;
+      if (hit.removals.length) {
+        const prefix = this.path();
+        for (const r of hit.removals) this.removals.push({ ...r, path: prefix + r.path });
+      }
+      return hit.ann;
+    }
+    const { seen0, seen1, referenceLookups } = this;
+    const firstRemoval = this.removals.length;
+    this.seen0 = this.seen1 = 0;
+    const ann = this.visit(item, spec, parent);
+    const walked: Walked = { spec, parent, bits: this.bits, ann, seen0: this.seen0, seen1: this.seen1, removals: [] };
+    this.seen0 |= seen0;
+    this.seen1 |= seen1;
+    if (this.referenceLookups !== referenceLookups) return ann;
+    if (this.removals.length > firstRemoval) {
+      const prefix = this.path().length;
+      walked.removals = this.removals.slice(firstRemoval).map((r) => ({ ...r, path: r.path.slice(prefix) }));
+    }
+    if (typeof ann !== 'number') ann.p = [];
+    walks.set(item, known ? [walked, ...known.slice(0, WALKS_PER_ITEM - 1)] : [walked]);
+    return ann;
+  }
+
   /** The annotations of a list's items, or null when they all have m. */
   private items(list: unknown[], m: number, visitItem: (item: unknown, i: number) => Ann): Ann[] | null {
     let children: Ann[] | null = null;
@@ -160,7 +226,7 @@ class Walker {
   private visitArray(list: unknown[], spec: NodeSpec, m: number): Ann {
     const ann = this.items(list, m, (item, i) => {
       this.enter(ITEM, i);
-      const a = this.visit(item, spec, m);
+      const a = this.visitItem(item, spec, m);
       this.leave();
       return a;
     });
@@ -172,7 +238,7 @@ class Walker {
     const ann = this.items(list, m, (item, i) => {
       const url = typeof (item as { url?: unknown } | null)?.url === 'string' ? (item as { url: string }).url : '';
       this.enter(EXTENSION, i, url);
-      const a = this.visit(item, spec.exts.get(url) ?? UNKNOWN_SPEC, m);
+      const a = this.visitItem(item, spec.exts.get(url) ?? UNKNOWN_SPEC, m);
       this.leave();
       return a;
     });
@@ -187,6 +253,12 @@ const darElement = () => ({ extension: [darExtension()] });
 function project(value: unknown, ann: Ann, bit: number): unknown {
   if (typeof ann === 'number') return ann & bit ? value : REMOVED;
   if (!(ann.m & bit)) return REMOVED;
+  // a remembered item's annotation (Walked) is its item's alone: its projections are kept with it
+  if (ann.p) return (ann.p[31 - Math.clz32(bit)] ??= projectNode(value, ann, bit));
+  return projectNode(value, ann, bit);
+}
+
+function projectNode(value: unknown, ann: AnnNode, bit: number): unknown {
   if (Array.isArray(value)) {
     const c = ann.c as Ann[];
     const out: unknown[] = [];
