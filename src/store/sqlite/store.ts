@@ -16,6 +16,7 @@ import { delegateReads } from '../sql/reader.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { SqlAudit } from '../sql/audit.js';
 import { SqlTransaction } from '../sql/transaction.js';
+import { DirectoryChanges } from './directory-changes.js';
 import { TxReadCache } from '../sql/tx-read-cache.js';
 import { appendAuditRecords } from './audit.js';
 import { AuditWriter } from './audit-writer.js';
@@ -103,9 +104,10 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const audit = new SqlAudit(sqliteDialect);
   const auditWriter = new AuditWriter({ path, busyTimeoutMs, walAutocheckpointPages, checkpointEveryMs: opts.backgroundCheckpoint ? 250 : 0 });
   const writes = new WriteQueue();
-  // changes when another connection (the audit thread, the server's other store, a sibling process) commits
-  const dataVersionStatement = writeDb.prepare('PRAGMA data_version').pluck();
-  const dataVersion = () => Number(dataVersionStatement.get());
+  // changes when another connection (the server's other store, a sibling process) commits a change to the
+  // directory; the audit thread's appends apart
+  const changes = new DirectoryChanges(writeDb);
+  const changeToken = () => changes.current();
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
   // what the transactions read, remembered between them while no other connection commits
   const readCache = new TxReadCache();
@@ -133,11 +135,11 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       // holding the write lock, nobody else can commit before this transaction ends
       // (a bulk load reads and writes each resource once: it neither uses nor keeps the cache)
       if (options.bulk) readCache.rollback();
-      else readCache.begin(dataVersion());
+      else readCache.begin(changeToken());
       // the transaction's audit events are appended together just before COMMIT: a group commit of many
       // PATCHes appends their events in one go instead of three statements each
       const audit: AuditRecord[] = [];
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => void audit.push(...records), { sequentialBodyIds: true }, dataVersion,
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => void audit.push(...records), { sequentialBodyIds: true }, changeToken,
         options.bulk ? undefined : readCache);
       try {
         const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
@@ -145,12 +147,15 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         tx.end();
         if (audit.length) appendAuditRecords(writeConn, audit);
         rebuildIndexes?.();
+        if (tx.changedDirectory) changes.count();
         writeDb.exec('COMMIT');
+        changes.committed();
         params.commit();
         return value;
       } catch (e) {
         tx.end();
         if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
+        changes.rolledBack();
         params.rollback();
         readCache.rollback();
         throw e;

@@ -1,0 +1,120 @@
+// The caches across transactions are kept through the audit writer's commits (batches of read events),
+// and forgotten at any other commit that changes the directory, even after a rolled back write.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { change } from '../contract.fixtures.js';
+import type { AuditRecord, Store } from '../contract.js';
+import { SqlReader } from '../sql/reader.js';
+import { DirectoryChanges } from './directory-changes.js';
+import { openSqliteStore } from './store.js';
+import { ViewRefCache } from './view-refs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ror-directory-changes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+const readEvent = (id: string): AuditRecord => ({ recorded: Date.now(), clientId: 'reader', action: 'R', interaction: 'read', outcome: 0, entities: [{ type: 'Location', id }], body: { id } });
+const token = (store: Store) => store.transaction(async (tx) => tx.changeToken!());
+
+async function opened(): Promise<{ file: string; store: Store; other: Store }> {
+  const file = join(dir, `db-${++n}.sqlite`);
+  const store = await openSqliteStore(file);
+  await store.migrate();
+  return { file, store, other: await openSqliteStore(file) };
+}
+
+describe('directory changes', () => {
+  it('a batch of the audit of reads changes no token and forgets no remembered read', async () => {
+    const { store, other } = await opened();
+    try {
+      await store.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'a' })));
+      await store.transaction(async (tx) => tx.readViewStates('Location', 'a'));
+      const before = await token(store);
+      // the audit writer thread (a connection of its own) commits a batch
+      await store.appendAudit!([readEvent('a')]);
+      await other.appendAudit!([readEvent('a')]);
+      const reads = vi.spyOn(SqlReader.prototype, 'readViewStates');
+      try {
+        await store.transaction(async (tx) => tx.readViewStates('Location', 'a'));
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+      expect(await token(store)).toBe(before);
+      expect((await store.searchAudit!({ count: 10 })).length).toBe(2);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('another connection\'s write, of a resource or of a client, changes the token', async () => {
+    const { store, other } = await opened();
+    try {
+      const t0 = await token(store);
+      await store.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'a' }))); // own: no change
+      expect(await token(store)).toBe(t0);
+      await other.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'b' })));
+      const t1 = await token(store);
+      expect(t1).not.toBe(t0);
+      await other.transaction(async (tx) => tx.putClient({ id: 'c', secretHash: 'x', cu: 'CU22', write: [], egs: [], operator: false, createdAt: 0 }));
+      expect(await token(store)).not.toBe(t1);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('a rolled back write of this connection leaves the next change of another one seen', async () => {
+    const { store, other } = await opened();
+    try {
+      const t0 = await token(store);
+      await expect(store.transaction(async (tx) => {
+        await tx.write(change({ type: 'Location', id: 'a' }));
+        throw new Error('refused');
+      })).rejects.toThrow('refused');
+      expect(await token(store)).toBe(t0);
+      await other.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'b' })));
+      expect(await token(store)).not.toBe(t0);
+    } finally {
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('the read connection\'s view references outlive audit commits, not directory changes', async () => {
+    const { file, store, other } = await opened();
+    const db = new Database(file, { readonly: true });
+    try {
+      await store.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'a' })));
+      const refs = new ViewRefCache(db);
+      const lookup = vi.fn(() => ({ version: 1, last_updated: 0, bid: 1 }));
+      refs.get(1, 'Location', 'a', lookup);
+      await other.appendAudit!([readEvent('a')]);
+      refs.get(1, 'Location', 'a', lookup);
+      expect(lookup).toHaveBeenCalledTimes(1);
+      await other.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'a', version: 2 })));
+      refs.get(1, 'Location', 'a', lookup);
+      expect(lookup).toHaveBeenCalledTimes(2);
+    } finally {
+      db.close();
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('before the migration that counts changes, any other commit is a change', async () => {
+    const file = join(dir, `db-${++n}.sqlite`);
+    const writer = new Database(file);
+    writer.exec('CREATE TABLE t (x)');
+    const changes = new DirectoryChanges(new Database(file, { readonly: true }));
+    const t0 = changes.current();
+    expect(changes.current()).toBe(t0);
+    writer.exec('INSERT INTO t VALUES (1)');
+    expect(changes.current()).not.toBe(t0);
+    writer.close();
+  });
+});
