@@ -199,9 +199,10 @@ export interface StoreTx extends StoreReader {
   /** Appends audit events (append-only: there is no way to change or remove one). */
   appendAudit(records: AuditRecord[]): Promise<void>;
   /** A value that changes whenever another connection (thread or process) has committed a change to the
-   * directory since it was last read: anything but audit events, its own commits apart (SQLite:
-   * PRAGMA data_version and the directory_changes counter). For caches of what only committed writes can
-   * change; absent where the engine has no such counter (nothing may then be cached across transactions). */
+   * directory (a resource or a view; the audit trail apart) since it was last read, its own commits apart
+   * (SQLite: PRAGMA data_version and the directory_changes counter). For caches of what only committed
+   * writes can change; absent where the engine has no such counter (nothing may then be cached across
+   * transactions). */
   changeToken?(): number;
 }
 

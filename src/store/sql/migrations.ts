@@ -27,8 +27,8 @@
 //   resource_history.cut_start, cut_length                 (v3) when set, the version's body is body `bid` (one of
 //                                                          its views) without those characters (the view's meta):
 //                                                          a resource equal to one of its views is stored once
-//   directory_changes(n)                                   (v6, SQLite only) commits that changed anything but the
-//                                                          audit trail: what the caches across transactions check
+//   directory_changes(n)                                   (v6, SQLite only) changes of res and views rows, counted
+//                                                          by triggers: what the caches across transactions check
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -142,13 +142,19 @@ export function migrations(d: Dialect): Migration[] {
     {
       // The SQLite adapter's caches across transactions (what the write transactions read, the current
       // views of reads by id, national identifiers) were forgotten at every commit of another connection:
-      // also at each batch of the audit of reads, once a second, which changes nothing they remember. The
-      // store's transactions that write anything count here; the audit writer's appends do not. The
-      // PostgreSQL adapter caches nothing across transactions.
+      // also at each batch of the audit of reads, once a second, which changes nothing they remember. Every
+      // change of a resource or of a view counts here, whoever writes it (a process of an older release
+      // too: triggers); the audit trail does not. The PostgreSQL adapter caches nothing across transactions.
       version: 6,
       name: 'directory change counter',
       statements: d.name === 'sqlite'
-        ? [`CREATE TABLE directory_changes (id ${int} PRIMARY KEY CHECK (id = 1), n ${int} NOT NULL)`, 'INSERT INTO directory_changes (id, n) VALUES (1, 0)']
+        ? [
+          `CREATE TABLE directory_changes (id ${int} PRIMARY KEY CHECK (id = 1), n ${int} NOT NULL)`,
+          'INSERT INTO directory_changes (id, n) VALUES (1, 0)',
+          ...['res', 'views'].flatMap((table) => ['INSERT', 'UPDATE', 'DELETE'].map((event) =>
+            `CREATE TRIGGER directory_changes_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
+               BEGIN UPDATE directory_changes SET n = n + 1 WHERE id = 1; END`)),
+        ]
         : [],
     },
   ];

@@ -16,7 +16,7 @@ export class SqlTransaction extends SqlReader implements StoreTx {
   private readonly writer: SqlWriter;
   private open = true;
 
-  /** `changeToken`: the engine's counter of other connections' commits of changes (StoreTx.changeToken), if any.
+  /** `changeToken`: the engine's counter of other connections' commits (StoreTx.changeToken), if any.
    * `cache`: what this connection's transactions read, remembered between them (the adapter checks its
    * validity at BEGIN and forgets it at ROLLBACK). */
   constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender, writerOptions: SqlWriterOptions = {}, changeToken?: () => number,
@@ -31,9 +31,6 @@ export class SqlTransaction extends SqlReader implements StoreTx {
 
   changeToken?: () => number;
 
-  /** Whether the transaction wrote anything but audit events (resources, views, index, clients). */
-  changedDirectory = false;
-
   /** Called by the adapter at COMMIT/ROLLBACK. */
   end(): void {
     this.open = false;
@@ -45,7 +42,6 @@ export class SqlTransaction extends SqlReader implements StoreTx {
 
   async write(change: ResourceWrite): Promise<void> {
     this.check();
-    this.changedDirectory = true;
     await this.writer.write(change);
     this.cache?.written(change);
   }
@@ -93,13 +89,11 @@ export class SqlTransaction extends SqlReader implements StoreTx {
 
   async putClient(client: ClientRecord): Promise<void> {
     this.check();
-    this.changedDirectory = true;
     await this.writer.putClient(client);
   }
 
   async deleteClient(id: string): Promise<boolean> {
     this.check();
-    this.changedDirectory = true;
     return this.writer.deleteClient(id);
   }
 

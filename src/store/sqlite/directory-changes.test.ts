@@ -1,5 +1,5 @@
 // The caches across transactions are kept through the audit writer's commits (batches of read events),
-// and forgotten at any other commit that changes the directory, even after a rolled back write.
+// and forgotten at any other commit that changes a resource or a view, even after a rolled back write.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,9 @@ describe('directory changes', () => {
     }
   });
 
-  it('another connection\'s write, of a resource or of a client, changes the token', async () => {
-    const { store, other } = await opened();
+  it('another connection\'s change of a resource or of a view changes the token, whoever writes it', async () => {
+    const { file, store, other } = await opened();
+    const raw = new Database(file);
     try {
       const t0 = await token(store);
       await store.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'a' }))); // own: no change
@@ -60,26 +61,46 @@ describe('directory changes', () => {
       await other.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'b' })));
       const t1 = await token(store);
       expect(t1).not.toBe(t0);
-      await other.transaction(async (tx) => tx.putClient({ id: 'c', secretHash: 'x', cu: 'CU22', write: [], egs: [], operator: false, createdAt: 0 }));
-      expect(await token(store)).not.toBe(t1);
+      // a process that does not know the counter (an older release): the triggers count its changes
+      raw.prepare('UPDATE views SET version = version + 1 WHERE profile = 1').run();
+      const t2 = await token(store);
+      expect(t2).not.toBe(t1);
+      raw.prepare("UPDATE res SET version = version + 1 WHERE id = 'b'").run();
+      expect(await token(store)).not.toBe(t2);
     } finally {
+      raw.close();
       await other.close();
       await store.close();
     }
   });
 
   it('a rolled back write of this connection leaves the next change of another one seen', async () => {
-    const { store, other } = await opened();
+    const { file, store, other } = await opened();
+    const raw = new Database(file);
     try {
-      const t0 = await token(store);
       await expect(store.transaction(async (tx) => {
         await tx.write(change({ type: 'Location', id: 'a' }));
         throw new Error('refused');
       })).rejects.toThrow('refused');
-      expect(await token(store)).toBe(t0);
+      const t1 = await token(store);
       await other.transaction(async (tx) => tx.write(change({ type: 'Location', id: 'b' })));
-      expect(await token(store)).not.toBe(t0);
+      expect(await token(store)).not.toBe(t1);
+      // rolled back after its count was read for COMMIT (a COMMIT that failed): that count never happened
+      const changes = new DirectoryChanges(raw);
+      changes.current();
+      raw.exec('BEGIN IMMEDIATE');
+      raw.exec('UPDATE views SET version = version + 1 WHERE profile = 1 AND rid = (SELECT min(rid) FROM views)'); // one row
+      changes.committing();
+      raw.exec('ROLLBACK');
+      changes.rolledBack();
+      const t2 = changes.current();
+      // exactly one change (one row): the count it brings equals the one that was rolled back
+      const another = new Database(file);
+      another.prepare("UPDATE res SET version = version + 1 WHERE id = 'b'").run();
+      another.close();
+      expect(changes.current()).not.toBe(t2);
     } finally {
+      raw.close();
       await other.close();
       await store.close();
     }

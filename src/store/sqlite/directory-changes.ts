@@ -1,20 +1,18 @@
-// A token that changes when another connection has committed a change to the directory (anything but the
-// audit trail): for caches that only such commits can make stale. `PRAGMA data_version` alone changes at
-// any other connection's commit, the audit writer's included (a batch of read events every second, which
-// no cache holds); so when it has moved, the counter of directory changes (migration 6), which the store's
-// writing transactions increment, says whether anything the caches remember did. This connection's own
-// commits are counted apart: they never move the token (its caches write through).
+// A token that changes when another connection has committed a change to the directory (a resource or a
+// view, not the audit trail): for caches that only such commits can make stale. `PRAGMA data_version`
+// alone changes at any other connection's commit, the audit writer's included (a batch of read events
+// every second, which no cache holds); so when it has moved, the counter of directory changes (migration
+// 6: triggers on res and views count every change, whoever writes it) says whether anything the caches
+// remember did. This connection's own commits never move the token (its caches write through).
 import type Database from 'better-sqlite3';
 
 export class DirectoryChanges {
   private readonly dataVersion: Database.Statement;
   private counter: Database.Statement | null = null;
-  private increment: Database.Statement | null = null;
   private seenVersion: unknown = null;
+  /** The counter as last known to include every change this token accounts for. */
+  private seenCount: number | null = null;
   private token = 0;
-  /** This connection's increments: committed, and in the open transaction. */
-  private own = 0;
-  private pending = 0;
 
   constructor(private readonly db: Database.Database) {
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();
@@ -26,37 +24,33 @@ export class DirectoryChanges {
     if (version !== this.seenVersion) {
       this.seenVersion = version;
       // before migration 6 (a store opened on an older schema): any commit is a change
-      this.token = this.tableExists() ? Number(this.counter!.get()) - this.own - this.pending : -1 - Number(version);
+      const count = this.count() ?? -1;
+      if (count === -1 || count !== this.seenCount) this.token++;
+      this.seenCount = count;
     }
     return this.token;
   }
 
-  /** Inside a write transaction of this connection that changed the directory, before COMMIT. */
-  count(): void {
-    if (!this.tableExists()) return;
-    this.increment ??= this.db.prepare('UPDATE directory_changes SET n = n + 1 WHERE id = 1');
-    this.increment.run();
-    this.pending++;
+  /** Inside a write transaction of this connection, before COMMIT: its own changes are not another's. */
+  committing(): void {
+    this.current();
+    this.seenCount = this.count();
   }
 
-  /** The transaction committed. */
-  committed(): void {
-    this.own += this.pending;
-    this.pending = 0;
-  }
-
-  /** The transaction rolled back: its count never happened. */
+  /** The transaction rolled back: what committing() read never happened, and the next token is new. */
   rolledBack(): void {
-    this.pending = 0;
+    this.seenVersion = null;
+    this.seenCount = null;
   }
 
-  private tableExists(): boolean {
-    if (this.counter) return true;
-    try {
-      this.counter = this.db.prepare('SELECT n FROM directory_changes WHERE id = 1').pluck();
-      return true;
-    } catch {
-      return false;
+  private count(): number | null {
+    if (!this.counter) {
+      try {
+        this.counter = this.db.prepare('SELECT n FROM directory_changes WHERE id = 1').pluck();
+      } catch {
+        return null;
+      }
     }
+    return Number(this.counter.get());
   }
 }

@@ -147,9 +147,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         tx.end();
         if (audit.length) appendAuditRecords(writeConn, audit);
         rebuildIndexes?.();
-        if (tx.changedDirectory) changes.count();
+        changes.committing();
         writeDb.exec('COMMIT');
-        changes.committed();
         params.commit();
         return value;
       } catch (e) {
