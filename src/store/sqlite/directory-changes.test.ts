@@ -131,11 +131,13 @@ describe('directory changes', () => {
     const file = join(dir, `db-${++n}.sqlite`);
     const writer = new Database(file);
     writer.exec('CREATE TABLE t (x)');
-    const changes = new DirectoryChanges(new Database(file, { readonly: true }));
+    const reader = new Database(file, { readonly: true });
+    const changes = new DirectoryChanges(reader);
     const t0 = changes.current();
     expect(changes.current()).toBe(t0);
     writer.exec('INSERT INTO t VALUES (1)');
     expect(changes.current()).not.toBe(t0);
+    reader.close();
     writer.close();
   });
 });
