@@ -4,10 +4,10 @@
 // write lock released (synchronous=FULL would sync inside COMMIT, and the capacity PATCHes would wait for
 // the disk behind it). For a server, it also runs the WAL checkpoints.
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
 import { appendAuditWire } from './audit.js';
+import { WalPending } from './wal-pending.js';
 import { WalSync } from './wal-sync.js';
 import type { AuditWriterOptions } from './audit-writer.js';
 
@@ -25,12 +25,14 @@ db.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 const conn = new SqliteConnection(db);
 
 // Background checkpoints (the server's write connection then never checkpoints in its COMMIT): when the
-// WAL has grown past the threshold, copy it into the database without blocking readers or writers.
-const walBytes = walAutocheckpointPages * Number(db.pragma('page_size', { simple: true }));
+// WAL holds more frames than the threshold that are not in the database file yet, copy them into it
+// without blocking readers or writers. Not on the WAL file's size: after a burst it stays large (see
+// wal-pending.ts), and a checkpoint, with its two fsyncs, then ran at every look, four times a second.
+const pending = new WalPending(path);
 const checkpoints = checkpointEveryMs > 0
   ? setInterval(() => {
     try {
-      if (existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > walBytes) db.pragma('wal_checkpoint(PASSIVE)');
+      if ((pending.frames() ?? 0) > walAutocheckpointPages) db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       // busy or a transient I/O error: the next tick tries again
     }
@@ -64,6 +66,7 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
 parentPort!.on('message', (m: AuditBatchMessage) => {
   if (!('close' in m)) return append(m);
   if (checkpoints) clearInterval(checkpoints);
+  pending.close();
   void walSync.settled().then(() => {
     walSync.close();
     db.close();

@@ -11,6 +11,7 @@ import { surrogateDigest } from '../sql/writer.js';
 import { sqliteDialect } from './dialect.js';
 import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
 import { ViewRefCache } from './view-refs.js';
+import { WalPending } from './wal-pending.js';
 import { deferValueIndexes } from './deferred-indexes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-sqlite-test-'));
@@ -222,6 +223,34 @@ describe('read path shortcuts', () => {
     expect(statSync(file).size).toBeGreaterThan(before + 2_000_000);
     expect((await store.readViewAsBytes!('Organization', 'o19-9', 1))?.bytes?.length).toBeGreaterThan(20_000);
     await store.close();
+  });
+
+  it('a server store leaves fewer frames than its threshold in the WAL, however large the WAL file has grown', async () => {
+    const file = join(dir, `checkpoint-${++n}.sqlite`);
+    const store = await openSqliteStore(file, { backgroundCheckpoint: true, walAutocheckpointPages: 100 });
+    await store.migrate();
+    const big = 'x'.repeat(20_000);
+    const write = (id: string, size: string) => store.transaction(async (tx) => {
+      const c = change({ type: 'Organization', id });
+      c.views = c.views.map((v) => (v.body === null ? v : { ...v, body: JSON.stringify({ resourceType: 'Organization', id, name: `${size}${v.profile}` }) }));
+      await tx.write(c);
+    });
+    for (let i = 0; i < 20; i++) await write(`big-${i}`, big);
+    const pending = new WalPending(file);
+    try {
+      for (let i = 0; i < 100 && pending.frames()! > 100; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(pending.frames()).toBeLessThanOrEqual(100);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(100 * 4096); // the file stays as large
+      await write('small', 'y');
+      const frames = pending.frames()!;
+      expect(frames).toBeGreaterThan(0);
+      // a few looks of the checkpoint thread later (every 250 ms), those frames are still waiting
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(pending.frames()).toBeGreaterThanOrEqual(frames);
+    } finally {
+      pending.close();
+      await store.close();
+    }
   });
 
   it('served bytes follow every change of a view, whatever was served before (body cache)', async () => {
