@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FhirError } from '../fhir/errors.js';
 import { answerAsPreferred } from '../fhir/rest/prefer.js';
 import type { FhirResponse } from '../fhir/rest/types.js';
+import { rememberReferences } from '../fhir/views/context.js';
 import { rememberItemTexts } from '../fhir/views/render.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
@@ -45,8 +46,9 @@ async function main(): Promise<void> {
     return;
   }
   const committer = new GroupCommitter(store);
-  // the same Locations are rendered again and again: their unchanged indicators' walks by the redactor,
-  // projections and texts are reused
+  // the same Locations are rendered again and again: their unchanged indicators' references, walks by the
+  // redactor, projections and texts are reused
+  rememberReferences();
   rememberRedactions();
   rememberItemTexts();
   // every write of this store goes through the handlers: national identifiers can be remembered

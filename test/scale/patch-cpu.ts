@@ -11,6 +11,7 @@ import { getToken } from '../../src/bench/http.js';
 import { GroupCommitter } from '../../src/fhir/write/group-commit.js';
 import { capacityPatch, runWriteOperation, type IndicatorSpec, type WriteContext } from '../../src/fhir/write/index.js';
 import { NationalIds } from '../../src/fhir/write/national-ids.js';
+import { rememberReferences } from '../../src/fhir/views/context.js';
 import { rememberItemTexts } from '../../src/fhir/views/render.js';
 import { FhirError } from '../../src/fhir/errors.js';
 import { rememberRedactions } from '../../src/policy/index.js';
@@ -37,6 +38,7 @@ await server.close();
 // the write thread's set-up (src/server/write-worker.ts)
 const store = await openStore(db, { externalCheckpoint: true });
 const committer = new GroupCommitter(store);
+rememberReferences();
 rememberRedactions();
 rememberItemTexts();
 const nationalIds = new NationalIds();

@@ -186,7 +186,7 @@ async function facts(nb: Neighbourhood, resource: Resource): Promise<Facts> {
 
 /** The policy context of a resource, given its neighbourhood (`references`: its collectReferences, if known). */
 export async function resolveContext(
-  nb: Neighbourhood, resource: Resource, references: string[] = collectReferences(resource),
+  nb: Neighbourhood, resource: Resource, references: string[] = referencesOf(resource),
 ): Promise<PolicyContext & { referenceMasks: Map<string, ProfileMask> }> {
   const f = await facts(nb, resource);
   const referenceMasks = new Map<string, ProfileMask>();
@@ -202,6 +202,39 @@ export async function resolveContext(
     referenceMasks,
     referenceMask: (ref: string) => referenceMasks.get(ref) ?? ALL_PROFILES,
   };
+}
+
+// The references of each item of a resource's top-level lists, remembered by identity. A capacity update
+// resolves the context of a Location whose ~40 indicators it keeps as the same objects (patches copy only
+// what they change, parsed stored bodies are reused): their references (none) are not looked for again.
+// Sound because those objects are never mutated (parsed-bodies.ts). Off unless a thread asks for it (the
+// server's writes): an import meets each item once.
+let itemReferences: WeakMap<object, readonly string[]> | null = null;
+
+/** Remember the references of top-level list items on this thread from now on (see itemReferences). */
+export function rememberReferences(): void {
+  itemReferences ??= new WeakMap();
+}
+
+/** collectReferences(resource), the items of its top-level lists looked at once (when remembered). */
+export function referencesOf(resource: Resource): string[] {
+  const memo = itemReferences;
+  if (!memo) return collectReferences(resource);
+  const out: string[] = [];
+  const record = resource as Record<string, unknown>;
+  for (const k in record) {
+    const v = record[k];
+    if (k === 'reference' && typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) {
+      for (const item of v) {
+        if (item === null || typeof item !== 'object') continue;
+        let refs = memo.get(item);
+        if (!refs) memo.set(item, (refs = collectReferences(item)));
+        for (const ref of refs) out.push(ref);
+      }
+    } else if (typeof v === 'object') collectReferences(v, out);
+  }
+  return out;
 }
 
 /** Every `reference` string in a resource. */
