@@ -5,12 +5,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { FhirError } from '../fhir/errors.js';
 import { answerAsPreferred } from '../fhir/rest/prefer.js';
 import type { FhirResponse } from '../fhir/rest/types.js';
-import { rememberReferences } from '../fhir/views/context.js';
-import { rememberItemTexts } from '../fhir/views/render.js';
+import { rememberUnchangedItems } from '../fhir/views/remember-items.js';
 import { GroupCommitter } from '../fhir/write/group-commit.js';
 import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
 import { NationalIds } from '../fhir/write/national-ids.js';
-import { rememberRedactions } from '../policy/index.js';
 import type { Store } from '../store/contract.js';
 import { openStore } from '../store/open.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
@@ -46,11 +44,8 @@ async function main(): Promise<void> {
     return;
   }
   const committer = new GroupCommitter(store);
-  // the same Locations are rendered again and again: their unchanged indicators' references, walks by the
-  // redactor, projections and texts are reused
-  rememberReferences();
-  rememberRedactions();
-  rememberItemTexts();
+  // the same Locations are rendered again and again: what their unchanged indicators give is reused
+  rememberUnchangedItems();
   // every write of this store goes through the handlers: national identifiers can be remembered
   const nationalIds = new NationalIds();
   const inflight = new Set<Promise<void>>();

@@ -8,7 +8,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 
-const HEADER = 132;
+/** Bytes read: the two header copies and nBackfill. */
+const HEADER = 100;
 const read32 = endianness() === 'LE' ? (b: Buffer, at: number) => b.readUInt32LE(at) : (b: Buffer, at: number) => b.readUInt32BE(at);
 
 export class WalPending {
