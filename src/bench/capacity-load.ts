@@ -12,7 +12,8 @@ import { capacityPatch, type IndicatorSpec } from '../fhir/write/capacity.js';
 import { getJson, getToken, type FhirBundle } from './http.js';
 import { runLoad, type LoadPhase, type LoadResult } from './load.js';
 import { runPacedLoad } from './paced-load.js';
-import { processTreeCpu, rorCommand } from './processes.js';
+import { processTreeCpu, rorCommand, waitIdle, waitWalSettled } from './processes.js';
+import { DEFAULT_WAL_CHECKPOINT_PAGES } from '../store/sqlite/store.js';
 import { makeRecord, type BenchRecord } from './stats.js';
 
 const run = promisify(execFile);
@@ -157,6 +158,10 @@ export function readMix(readPaths: string[], searchPaths: string[]): string[] {
 type Write = { method: string; path: string; body: string; contentType: string };
 
 async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], withReads = true, rate?: number): Promise<CapacityPhase> {
+  // each phase measures its own load, not what the one before left: requests still running, WAL frames
+  // still waiting for their checkpoint
+  await waitIdle(opts.serverPid);
+  await waitWalSettled(opts.db, DEFAULT_WAL_CHECKPOINT_PAGES);
   const server0 = processTreeCpu(opts.serverPid);
   const bench0 = process.cpuUsage();
   const started = process.hrtime.bigint();

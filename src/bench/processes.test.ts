@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { waitIdle } from './processes.js';
+import { waitIdle, waitWalSettled } from './processes.js';
 
 describe('waitIdle', () => {
   it('returns once the process has stopped working, not before', async () => {
@@ -14,6 +18,34 @@ describe('waitIdle', () => {
       expect(said).toContain('idle');
     } finally {
       child.kill();
+    }
+  });
+});
+
+describe('waitWalSettled', () => {
+  it('returns once a checkpoint has taken the WAL under the bound, not before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ror-wal-settled-'));
+    const file = join(dir, 'a.sqlite');
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('CREATE TABLE t (x)');
+      const insert = db.prepare('INSERT INTO t VALUES (randomblob(3000))');
+      for (let i = 0; i < 50; i++) insert.run();
+      expect(await waitWalSettled(file, 10, 300)).toBeGreaterThan(10); // nobody checkpoints: gives up
+      let checkpointed = false;
+      setTimeout(() => {
+        db.pragma('wal_checkpoint(PASSIVE)');
+        checkpointed = true;
+      }, 300);
+      expect(await waitWalSettled(file, 10, 10_000)).toBeLessThanOrEqual(10);
+      expect(checkpointed).toBe(true);
+      expect(await waitWalSettled(join(dir, 'none.sqlite'), 10)).toBeNull();
+      expect(await waitWalSettled('postgres://127.0.0.1:5432/test', 10)).toBeNull();
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { YOUNG_GENERATION_FLAG } from '../heap.js';
+import { WalPending } from '../store/sqlite/wal-pending.js';
 
 export interface ServerProcess {
   url: string;
@@ -141,6 +142,27 @@ export function processTreeCpu(pid: number): number {
     queue.push(...children(p));
   }
   return total / 100;
+}
+
+/**
+ * Waits until the WAL of a database file holds no more frames waiting for a checkpoint than `maxFrames`
+ * (the server's checkpoint threshold), giving up after `maxMs`; returns the frames then waiting, or null
+ * (no WAL-index: PostgreSQL, or a database not in WAL mode). A load phase that starts while the WAL still
+ * holds a saturating phase's frames would also measure the checkpoints of that backlog.
+ */
+export async function waitWalSettled(db: string, maxFrames: number, maxMs = 30_000): Promise<number | null> {
+  if (/^postgres(ql)?:\/\//.test(db)) return null;
+  const pending = new WalPending(db);
+  try {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const frames = pending.frames();
+      if (frames === null || frames <= maxFrames || Date.now() >= deadline) return frames;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    pending.close();
+  }
 }
 
 /** Waits until a server has finished the work a load phase left behind (requests still running when the

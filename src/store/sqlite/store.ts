@@ -34,7 +34,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Page cache per connection in MiB. Default 64. */
   cacheMiB?: number;
-  /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default 10000 (~40 MiB): fewer, larger
+  /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default DEFAULT_WAL_CHECKPOINT_PAGES (~40 MiB): fewer, larger
    * checkpoints write each hot index page once instead of once per small checkpoint. */
   walAutocheckpointPages?: number;
   /** Memory for the most recently served view bodies, MiB (default 64; 0: none). */
@@ -64,6 +64,9 @@ function configure(db: Database.Database, opts: SqliteStoreOptions): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** The WAL's frames not yet in the database file that trigger a checkpoint, by default. */
+export const DEFAULT_WAL_CHECKPOINT_PAGES = 10000;
+
 /** The WAL file kept after a restart, in checkpoint thresholds. */
 const WAL_KEPT_THRESHOLDS = 4;
 
@@ -82,7 +85,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   writeDb.pragma('synchronous = NORMAL');
   const walSync = opts.synchronous === 'NORMAL' ? null : new WalSync(path);
   writeDb.pragma('foreign_keys = OFF');
-  const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? 10000));
+  const walAutocheckpointPages = Math.max(100, Math.floor(opts.walAutocheckpointPages ?? DEFAULT_WAL_CHECKPOINT_PAGES));
   writeDb.pragma(`wal_autocheckpoint = ${opts.backgroundCheckpoint || opts.externalCheckpoint ? 0 : walAutocheckpointPages}`);
   // SQLite reuses a WAL file without ever shrinking it: after a burst of writes (an import, a load the
   // checkpoints could not catch up with) it would stay that large. The writer that starts the WAL over
