@@ -34,8 +34,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Page cache per connection in MiB. Default 64. */
   cacheMiB?: number;
-  /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default DEFAULT_WAL_CHECKPOINT_PAGES (~40 MiB): fewer, larger
-   * checkpoints write each hot index page once instead of once per small checkpoint. */
+  /** WAL size (pages of 4 KiB) that triggers a checkpoint. Default DEFAULT_WAL_CHECKPOINT_PAGES (~40 MiB):
+   * fewer, larger checkpoints write each hot index page once instead of once per small checkpoint. */
   walAutocheckpointPages?: number;
   /** Memory for the most recently served view bodies, MiB (default 64; 0: none). */
   bodyCacheMiB?: number;
