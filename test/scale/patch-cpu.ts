@@ -4,7 +4,7 @@
 //   npx tsx test/scale/patch-cpu.ts <db> [patches=3000] [concurrency=16] [cpuprofile file]
 // The database must hold the demo clients' data (`ror demo` or `ror import` of a demo file); the PATCHes
 // change it (indicators primed by the national protocol, then replaced).
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { capacityTargets } from '../../src/bench/capacity-load.js';
 import { getToken } from '../../src/bench/http.js';
@@ -17,6 +17,10 @@ import type { Caller } from '../../src/fhir/rest/types.js';
 import { registerDemoClients } from '../../src/server/demo-clients.js';
 import { serve } from '../../src/server/start.js';
 import { openStore } from '../../src/store/open.js';
+import { WalPending } from '../../src/store/sqlite/wal-pending.js';
+
+/** Bytes of a WAL frame's header (https://sqlite.org/fileformat.html, "WAL File Format"); pages are 4 KiB. */
+const WAL_FRAME_HEADER_BYTES = 24;
 
 const [db, patchesArg = '3000', concurrencyArg = '16', profileFile] = process.argv.slice(2);
 if (!db) throw new Error('usage: npx tsx test/scale/patch-cpu.ts <db> [patches] [concurrency] [cpuprofile file]');
@@ -82,14 +86,17 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
-// nothing checkpoints meanwhile (externalCheckpoint): the WAL only grows, by what the commits wrote
-const walSize = () => statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+// nothing checkpoints meanwhile (externalCheckpoint): the frames waiting in the WAL are what the commits
+// wrote (its file's size would not say it once SQLite reuses the file from its start)
+const pending = new WalPending(db);
+const walSize = () => (pending.frames() ?? 0) * (4096 + WAL_FRAME_HEADER_BYTES);
 const wal0 = walSize();
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 await run(patches);
 const cpu = process.cpuUsage(cpu0);
 const walBytes = walSize() - wal0;
+pending.close();
 const ms = performance.now() - started;
 if (session) writeFileSync(profileFile!, JSON.stringify((await session.post('Profiler.stop')).profile));
 await store.close();
