@@ -710,6 +710,65 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect((await store.searchAudit({ count: 1000, entityType: 'Location', entityId: 'l3' })).length).toBe(2 * 43);
         expect((await store.searchAudit({ count: 10, clientId: 'writer' })).map((r) => r.recorded)).toEqual([5]);
       });
+
+      it('answers every search, page after page, as a filter of the whole trail would, over batches of several thousand events and write transactions between them', async () => {
+        // recorded is the event's rank in append order, so that a page is checked against the model by it
+        const trail: AuditRecord[] = [];
+        const kinds: [string, string, number][] = [['R', 'read', 0], ['R', 'search-type', 0], ['R', 'vread', 4], ['E', 'operation', 8]];
+        const next = (i: number, clientId: string | null): AuditRecord => {
+          const [action, interaction, outcome] = kinds[(i * 7) % 4];
+          const entities = Array.from({ length: (i * 13) % 3 }, (_, k) =>
+            ({ type: k === 0 ? 'Location' : 'HealthcareService', id: (i + k) % 11 === 0 ? null : `r${(i * 31 + k) % 53}` }));
+          return event(trail.length, clientId, action, interaction, outcome, entities);
+        };
+        const appendBatch = async (size: number) => {
+          const batch = Array.from({ length: size }, (_, i) => next(i, i % 5 === 4 ? null : `tool-${i % 4}`));
+          trail.push(...batch);
+          await (store.appendAudit?.(batch) ?? store.transaction(async (tx) => tx.appendAudit(batch)));
+        };
+        const appendWrite = async () => {
+          const own = [next(trail.length, 'tool-1'), next(trail.length + 1, 'operator')];
+          trail.push(own[0]);
+          own[1] = next(trail.length, 'operator');
+          trail.push(own[1]);
+          await store.transaction(async (tx) => tx.appendAudit(own));
+        };
+        await appendBatch(5000);
+        await appendWrite();
+        await appendBatch(4200);
+        await appendWrite();
+        await appendBatch(1);
+        await appendBatch(3000);
+
+        const matches = (e: AuditRecord, q: Partial<AuditQuery>) =>
+          (q.since === undefined || e.recorded >= q.since) && (q.until === undefined || e.recorded <= q.until)
+          && (q.clientId === undefined || e.clientId === q.clientId) && (q.action === undefined || e.action === q.action)
+          && (q.interaction === undefined || e.interaction === q.interaction) && (q.outcome === undefined || e.outcome === q.outcome)
+          && (q.entityType === undefined || e.entities.some((x) => x.type === q.entityType && (q.entityId === undefined || x.id === q.entityId)));
+        const pages = async (q: Partial<AuditQuery>, count: number) => {
+          const seen: number[] = [];
+          for (let beforeSeq: number | undefined; ;) {
+            const page = await store.searchAudit({ ...q, count, ...(beforeSeq === undefined ? {} : { beforeSeq }) });
+            seen.push(...page.map((r) => r.recorded));
+            if (page.length < count) return seen;
+            beforeSeq = page[page.length - 1].seq;
+          }
+        };
+        const queries: [Partial<AuditQuery>, number][] = [
+          [{}, 997], [{ clientId: 'tool-1' }, 499], [{ clientId: 'operator' }, 1], [{ entityType: 'Location', entityId: 'r7' }, 7],
+          [{ entityType: 'HealthcareService' }, 499], [{ action: 'E' }, 499], [{ interaction: 'vread', outcome: 4 }, 499],
+          [{ since: 4000, until: 9300 }, 499], [{ clientId: 'tool-2', entityType: 'Location', entityId: 'r40' }, 3],
+          [{ clientId: 'tool-3', since: 9000 }, 499],
+        ];
+        for (const [q, count] of queries) {
+          const expected = trail.filter((e) => matches(e, q)).map((e) => e.recorded).reverse();
+          expect(expected.length, JSON.stringify(q)).toBeGreaterThan(0);
+          expect(await pages(q, count), JSON.stringify(q)).toEqual(expected);
+        }
+        const [newest] = await store.searchAudit({ count: 1 });
+        const one = await store.searchAudit({ count: 1, beforeSeq: newest.seq - 2999 });
+        expect(JSON.parse(one[0].body)).toEqual({ resourceType: 'AuditEvent', recorded: trail.length - 3001, clientId: trail[trail.length - 3001].clientId });
+      });
     });
   });
 }

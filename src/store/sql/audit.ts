@@ -1,14 +1,33 @@
-// The audit trail over any SQL engine: append-only AuditEvent rows and their entities, queried newest
-// first, on any connection (committed events only). Each adapter appends in bulk inside its write
-// transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an event.
+// The audit trail over any SQL engine: append-only events, queried newest first, on any connection
+// (committed events only). Events are rows of audit_events (a write transaction's own events, and every
+// event on PostgreSQL) or lie in chunks (the batched audit of reads on SQLite: audit-chunk.ts); both share
+// one sequence, so a search reads both and merges them by sequence number. Each adapter appends in bulk
+// inside its write transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an
+// event.
 import type { AuditQuery, AuditRow } from '../contract.js';
+import { chunkEventMatches, chunkRow, decodeChunk } from './audit-chunk.js';
 import type { Dialect } from './dialect.js';
 import type { Queryable } from './queryable.js';
+
+/** Chunks read per statement when a search walks them: the first ones usually answer it. */
+const CHUNKS_PER_READ = 4;
+
+type ChunkRecord = { first_seq: number; last_seq: number; events: Uint8Array };
 
 export class SqlAudit {
   constructor(private readonly d: Dialect) {}
 
   async search(q: Queryable, query: AuditQuery): Promise<AuditRow[]> {
+    const rows = await this.searchRows(q, query);
+    // the chunks can only add events newer than the last row kept, if the rows filled the page
+    const floor = rows.length >= query.count ? rows[rows.length - 1].seq : 0;
+    const chunked = await this.searchChunks(q, query, floor);
+    if (chunked.length === 0) return rows;
+    return [...rows, ...chunked].sort((a, b) => b.seq - a.seq).slice(0, query.count);
+  }
+
+  /** The events stored as rows of audit_events. */
+  private async searchRows(q: Queryable, query: AuditQuery): Promise<AuditRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     const add = (sql: string, ...values: unknown[]) => {
@@ -41,6 +60,62 @@ export class SqlAudit {
       ORDER BY e.seq DESC ${this.d.limit()}`;
     const rows = await q.all<{ seq: number; recorded: number; body: string }>(sql, [...args, query.count]);
     return rowsOf(rows);
+  }
+
+  /**
+   * The events stored in chunks, newest first: the chunks that may hold a match (by entity span, by
+   * client, by time range, below the paging bound), read a few at a time, newest first, until the page is
+   * full or the chunks left hold only events older than `floor`.
+   */
+  private async searchChunks(q: Queryable, query: AuditQuery, floor: number): Promise<AuditRow[]> {
+    const found: AuditRow[] = [];
+    let below = query.beforeSeq ?? Number.MAX_SAFE_INTEGER; // chunks whose first event is below this
+    for (;;) {
+      const chunks = await this.chunksBelow(q, query, below);
+      for (const chunk of chunks) {
+        if (Number(chunk.last_seq) <= floor) return found;
+        const events = decodeChunk(Number(chunk.first_seq), chunk.events);
+        for (let i = events.length - 1; i >= 0; i--) {
+          if (!chunkEventMatches(events[i], query)) continue;
+          found.push(chunkRow(events[i]));
+          if (found.length === query.count) return found;
+        }
+        below = Number(chunk.first_seq);
+      }
+      if (chunks.length < CHUNKS_PER_READ) return found;
+    }
+  }
+
+  private chunksBelow(q: Queryable, query: AuditQuery, below: number): Promise<ChunkRecord[]> {
+    const where = ['c.first_seq < ?'];
+    const args: unknown[] = [below];
+    if (query.since !== undefined) {
+      where.push('c.recorded_max >= ?');
+      args.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('c.recorded_min <= ?');
+      args.push(query.until);
+    }
+    const columns = 'c.first_seq, c.last_seq, c.events';
+    let sql: string;
+    if (query.entityId !== undefined) {
+      // an entity's span for a chunk's event is the chunk's range: the join is on the chunk's key
+      where.push('b.entity_type = ? AND b.entity_id = ?');
+      args.push(query.entityType, query.entityId);
+      if (query.clientId !== undefined) {
+        where.push('EXISTS (SELECT 1 FROM audit_chunk_clients k WHERE k.client = ? AND k.first_seq = c.first_seq)');
+        args.push(query.clientId);
+      }
+      sql = `SELECT ${columns} FROM audit_entity_spans b JOIN audit_chunks c ON c.first_seq = b.first_seq WHERE ${where.join(' AND ')} ORDER BY b.last_seq DESC`;
+    } else if (query.clientId !== undefined) {
+      where.push('k.client = ?');
+      args.push(query.clientId);
+      sql = `SELECT ${columns} FROM audit_chunk_clients k JOIN audit_chunks c ON c.first_seq = k.first_seq WHERE ${where.join(' AND ')} ORDER BY k.first_seq DESC`;
+    } else {
+      sql = `SELECT ${columns} FROM audit_chunks c WHERE ${where.join(' AND ')} ORDER BY c.first_seq DESC`;
+    }
+    return q.all<ChunkRecord>(`${sql} ${this.d.limit()}`, [...args, CHUNKS_PER_READ]);
   }
 }
 

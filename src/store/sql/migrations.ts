@@ -29,6 +29,10 @@
 //                                                          a resource equal to one of its views is stored once
 //   directory_changes(n)                                   (v6, SQLite only) changes of res and views rows, counted
 //                                                          by triggers: what the caches across transactions check
+//   audit_chunks(first_seq, last_seq, recorded_min, ...)   (v7) consecutive audit events stored as one compressed
+//                                                          row (sql/audit-chunk.ts); a span of an entity they
+//                                                          mention is the chunk's range
+//   audit_chunk_clients(client, first_seq)                 (v7) the clients of each chunk's events
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -156,6 +160,19 @@ export function migrations(d: Dialect): Migration[] {
                BEGIN UPDATE directory_changes SET n = n + 1 WHERE id = 1; END`)),
         ]
         : [],
+    },
+    {
+      // The batched audit of reads as chunks of events, one row each (sql/audit-chunk.ts): a row per event
+      // was most of what the audit of reads cost the writer. Events of one sequence with audit_events: a
+      // search reads both. Indexed by sequence (the key), by client (one row per client per chunk) and by
+      // entity (audit_entity_spans, whose span for a chunk's event is the chunk's range).
+      version: 7,
+      name: 'audit chunks',
+      statements: [
+        `CREATE TABLE audit_chunks (first_seq ${int} PRIMARY KEY, last_seq ${int} NOT NULL, recorded_min ${int} NOT NULL,
+           recorded_max ${int} NOT NULL, events ${blob} NOT NULL)`,
+        `CREATE TABLE audit_chunk_clients (client ${text} NOT NULL, first_seq ${int} NOT NULL, PRIMARY KEY (client, first_seq))${withoutRowid}`,
+      ],
     },
   ];
 }

@@ -1,7 +1,7 @@
-// Audit events written into their wire form (AuditBatchWire, as UTF-8 bytes) as they are added: the
-// batched audit of reads then keeps no object per event while its batch waits (about a second). Kept
-// objects would be promoted to the old generation, and collecting it cost the server more than recording
-// the events. The buffers are reused from batch to batch: they grow once to a batch's size.
+// Audit events written into their wire form (their columns' JSON array and their newline-joined bodies, as
+// UTF-8 bytes) as they are added: the batched audit of reads then keeps no object per event while its
+// batch waits (about a second). Kept objects would be promoted to the old generation, and collecting it
+// cost the server more than recording the events. The buffers are reused from batch to batch: they grow once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
 
 /** A batch in wire form: the columns' JSON array and the newline-joined bodies, as UTF-8 bytes. */

@@ -1,12 +1,12 @@
 // Entry of the audit writer thread (audit-writer.ts): its own connection to the database file appends each
-// batch it receives in a write transaction of its own, waiting for the write lock as long as the server's
+// batch it receives, as chunks (audit.ts), in a write transaction of its own, waiting for the write lock as long as the server's
 // other writers hold it, and answers once the batch is durable: the WAL is synced after COMMIT, with the
 // write lock released (synchronous=FULL would sync inside COMMIT, and the capacity PATCHes would wait for
 // the disk behind it). For a server, it also runs the WAL checkpoints.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
-import { appendAuditWire } from './audit.js';
+import { appendAuditChunks, type AuditColumns } from './audit.js';
 import { WalPending } from './wal-pending.js';
 import { WalSync } from './wal-sync.js';
 import type { AuditWriterOptions } from './audit-writer.js';
@@ -48,7 +48,8 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      appendAuditWire(conn, { columns: decoder.decode(m.columns), bodies: decoder.decode(m.bodies) });
+      // the bodies are stored as the bytes received: only the columns are decoded (the chunks' ranges)
+      appendAuditChunks(conn, JSON.parse(decoder.decode(m.columns)) as AuditColumns, m.bodies);
       db.exec('COMMIT');
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');

@@ -1,53 +1,100 @@
-// Audit events appended in bulk on one connection, inside a write transaction: the events, their entities,
-// and one span per entity of the batch (see migration 4). Used by write transactions (a write's own event)
-// and by the audit writer thread (the batched events of reads, audit-writer.ts), which receives a batch in
-// its wire form (audit-wire.ts): the bodies joined by newlines, so the thread never parses them, and the
-// columns as the JSON text of one flat array. Rows go in by multi-row INSERTs: binding one statement per
-// 64 events costs far less than running one per event.
+// Audit events appended in bulk on one connection, inside a write transaction. Two layouts:
+// - the batched audit of reads (the audit writer thread, audit-worker.ts) appends chunks (sql/audit-chunk.ts,
+//   migration 7): one row per CHUNK_EVENTS events, plus per chunk one row per client and one span per
+//   entity, the span being the chunk's range of sequence numbers;
+// - a write transaction's own events (few, atomic with the change they record) are rows of audit_events:
+//   the event, its first entity on its row, the others in audit_entities, one span per entity.
+// Both draw their sequence numbers from one sequence: the events of both are one trail, paged by seq.
+// Rows go in by multi-row INSERTs: binding one statement per 64 rows costs far less than one per row.
 import type { AuditRecord } from '../contract.js';
+import { CHUNK_EVENTS, encodeChunk, type AuditColumns } from '../sql/audit-chunk.js';
 import { AuditWireBuilder } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
-/** The queried columns of a batch, flat, event after event: recorded, client, action, interaction, outcome,
- * the number n of entities, then n × (type, id). One flat array: cheaper to serialise and parse than one
- * array per event. */
-export type AuditColumns = (string | number | null)[];
+export type { AuditColumns };
 
-/** A batch as the writer thread receives it (audit-wire.ts writes it): the columns as the JSON text of
- * one AuditColumns array, the bodies (JSON texts, which never hold a raw newline) joined by newlines. */
-export interface AuditBatchWire {
-  columns: string;
-  bodies: string;
-}
+// Sequence numbers are given explicitly, in order, after the largest one of either layout: the caller holds
+// the write lock (a write transaction), so nobody else appends meanwhile and the range is its own. The last
+// chunk (by its key, first_seq) holds the largest last_seq: chunks never overlap.
+const LAST_SEQ = `SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM audit_events),
+  COALESCE((SELECT last_seq FROM audit_chunks ORDER BY first_seq DESC LIMIT 1), 0)) AS seq`;
+const lastSeq = (conn: SqliteConnection) => Number(conn.getSync<{ seq: number }>(LAST_SEQ, [])!.seq);
 
-// Sequence numbers are given explicitly, in the batch's order, after the largest one: the caller holds
-// the write lock (a write transaction), so nobody else appends meanwhile and the batch's range is its own.
-const LAST_SEQ = 'SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_events';
 const EVENT_TUPLE = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const ENTITY_TUPLE = '(?, ?, ?)';
-const INSERT_SPAN = 'INSERT INTO audit_entity_spans (entity_type, entity_id, first_seq, last_seq) VALUES (?, ?, ?, ?)';
+const SPAN_TUPLE = '(?, ?, ?, ?)';
 /** Rows per multi-row INSERT (9 × 64 bindings: well under SQLite's limit). */
 const ROWS_PER_INSERT = 64;
 
 const insertSql = (head: string, tuple: string, rows: number) => `${head} VALUES ${Array(rows).fill(tuple).join(', ')}`;
 const EVENTS_HEAD = 'INSERT INTO audit_events (seq, recorded, client, action, interaction, outcome, body, entity_type, entity_id)';
 const ENTITIES_HEAD = 'INSERT INTO audit_entities (seq, entity_type, entity_id)';
+const SPANS_HEAD = 'INSERT INTO audit_entity_spans (entity_type, entity_id, first_seq, last_seq)';
 const FULL_EVENTS = insertSql(EVENTS_HEAD, EVENT_TUPLE, ROWS_PER_INSERT);
 const FULL_ENTITIES = insertSql(ENTITIES_HEAD, ENTITY_TUPLE, ROWS_PER_INSERT);
+const FULL_SPANS = insertSql(SPANS_HEAD, SPAN_TUPLE, ROWS_PER_INSERT);
+const INSERT_CHUNK = 'INSERT INTO audit_chunks (first_seq, last_seq, recorded_min, recorded_max, events) VALUES (?, ?, ?, ?, ?)';
+const INSERT_CHUNK_CLIENT = 'INSERT INTO audit_chunk_clients (client, first_seq) VALUES (?, ?)';
 
-/** Appends a batch in wire form (the caller holds a write transaction on conn). */
-export function appendAuditWire(conn: SqliteConnection, wire: AuditBatchWire): void {
-  if (wire.columns === '[]') return;
-  appendAuditRows(conn, JSON.parse(wire.columns) as AuditColumns, wire.bodies.split('\n'));
+const NEWLINE = 10;
+
+/**
+ * Appends a batch of the audit of reads as chunks of at most maxEvents events (the caller holds a write
+ * transaction on conn): its columns, parsed, and its bodies as the UTF-8 bytes of their newline-separated
+ * texts, which are cut at event boundaries and never decoded here.
+ */
+export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns, bodies: Uint8Array, maxEvents = CHUNK_EVENTS): void {
+  if (columns.length === 0) return;
+  let seq = lastSeq(conn);
+  const spanRows = new RowBuffer(conn, SPANS_HEAD, SPAN_TUPLE, FULL_SPANS);
+  let c = 0;
+  let pos = 0; // the next body's first byte
+  while (c < columns.length) {
+    const first = seq + 1;
+    const fromColumn = c;
+    const fromByte = pos;
+    let bodyEnd = pos;
+    let min = Infinity;
+    let max = -Infinity;
+    const clients = new Set<string>();
+    const entities = new Map<string, [string, string]>();
+    let count = 0;
+    for (; c < columns.length && count < maxEvents; count++) {
+      const recorded = columns[c] as number;
+      if (recorded < min) min = recorded;
+      if (recorded > max) max = recorded;
+      const client = columns[c + 1] as string | null;
+      if (client !== null) clients.add(client);
+      const n = columns[c + 5] as number;
+      c += 6;
+      for (let k = 0; k < n; k++, c += 2) {
+        const type = columns[c] as string;
+        const id = columns[c + 1] as string | null;
+        if (id !== null) entities.set(`${type}/${id}`, [type, id]);
+      }
+      if (pos > bodies.length) throw new Error('audit batch: more events than bodies');
+      const newline = bodies.indexOf(NEWLINE, pos);
+      bodyEnd = newline < 0 ? bodies.length : newline;
+      pos = bodyEnd + 1;
+    }
+    const last = first + count - 1;
+    conn.runSync(INSERT_CHUNK, [first, last, min, max, encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
+    for (const client of clients) conn.runSync(INSERT_CHUNK_CLIENT, [client, first]);
+    for (const [type, id] of entities.values()) spanRows.add(type, id, first, last);
+    seq = last;
+  }
+  if (pos <= bodies.length) throw new Error('audit batch: more bodies than events');
+  spanRows.flush();
 }
 
-/** Appends events given as flat columns and their body texts, in order. */
+/** Appends events as rows, given as flat columns and their body texts, in order. */
 export function appendAuditRows(conn: SqliteConnection, columns: AuditColumns, bodies: readonly string[]): void {
   if (columns.length === 0) return;
-  let seq = Number(conn.getSync<{ seq: number }>(LAST_SEQ, [])!.seq);
+  let seq = lastSeq(conn);
   const spans = new Map<string, [string, string, number, number]>();
   const events = new RowBuffer(conn, EVENTS_HEAD, EVENT_TUPLE, FULL_EVENTS);
   const entityRows = new RowBuffer(conn, ENTITIES_HEAD, ENTITY_TUPLE, FULL_ENTITIES);
+  const spanRows = new RowBuffer(conn, SPANS_HEAD, SPAN_TUPLE, FULL_SPANS);
   let c = 0;
   let i = 0;
   for (; c < columns.length; i++) {
@@ -72,7 +119,8 @@ export function appendAuditRows(conn: SqliteConnection, columns: AuditColumns, b
   if (i !== bodies.length) throw new Error(`audit batch: ${i} events but ${bodies.length} bodies`);
   events.flush();
   entityRows.flush();
-  for (const span of spans.values()) conn.runSync(INSERT_SPAN, span);
+  for (const span of spans.values()) spanRows.add(...span);
+  spanRows.flush();
 }
 
 /** Rows bound into multi-row INSERTs of ROWS_PER_INSERT rows (the last one shorter). */
@@ -97,10 +145,11 @@ class RowBuffer {
 
 const decoder = new TextDecoder();
 
-/** Appends records (a write's own events), through the same wire form as the batches of reads. */
+/** Appends records (a write's own events) as rows, through the same wire form as the batches of reads. */
 export function appendAuditRecords(conn: SqliteConnection, records: readonly AuditRecord[]): void {
   const builder = new AuditWireBuilder();
   for (const r of records) builder.add(r);
   const batch = builder.take();
-  appendAuditWire(conn, { columns: decoder.decode(batch.columns), bodies: decoder.decode(batch.bodies) });
+  if (batch.count === 0) return;
+  appendAuditRows(conn, JSON.parse(decoder.decode(batch.columns)) as AuditColumns, decoder.decode(batch.bodies).split('\n'));
 }

@@ -8,6 +8,7 @@ import { openStore } from '../open.js';
 import type { IndexKind, SearchQuery } from '../query.js';
 import { compileSearch } from '../sql/compile-search.js';
 import { surrogateDigest } from '../sql/writer.js';
+import { CHUNK_EVENTS } from '../sql/audit-chunk.js';
 import { sqliteDialect } from './dialect.js';
 import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
 import { ViewRefCache } from './view-refs.js';
@@ -57,6 +58,41 @@ describe('sqlite specifics', () => {
       expect(await recorded('Organization')).toEqual([40, 30, 10]);
     } finally {
       await migrated.close();
+    }
+  });
+
+  it('stores a batch of the audit of reads as chunks of CHUNK_EVENTS events, indexed by client and entity, and a write\'s own events as rows', async () => {
+    const file = join(dir, 'audit-chunks.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const size = 2 * CHUNK_EVENTS + 10;
+    try {
+      await store.appendAudit!(Array.from({ length: size }, (_, i) => ({
+        recorded: 1000 + i, clientId: i < CHUNK_EVENTS ? 'early' : `late-${i % 2}`, action: 'R', interaction: 'read', outcome: 0,
+        entities: [{ type: 'Location', id: i % 2 ? 'odd' : 'even' }], body: `{"n":${i}}`,
+      })));
+      await store.transaction(async (tx) => tx.appendAudit([{ recorded: 5, clientId: 'op', action: 'U', interaction: 'patch', outcome: 0, entities: [], body: '{}' }]));
+      expect((await store.searchAudit({ count: 1 }))[0].seq).toBe(size + 1);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT first_seq, last_seq, recorded_min, recorded_max FROM audit_chunks ORDER BY first_seq').all()).toEqual([
+        { first_seq: 1, last_seq: CHUNK_EVENTS, recorded_min: 1000, recorded_max: 999 + CHUNK_EVENTS },
+        { first_seq: CHUNK_EVENTS + 1, last_seq: 2 * CHUNK_EVENTS, recorded_min: 1000 + CHUNK_EVENTS, recorded_max: 999 + 2 * CHUNK_EVENTS },
+        { first_seq: 2 * CHUNK_EVENTS + 1, last_seq: size, recorded_min: 1000 + 2 * CHUNK_EVENTS, recorded_max: 999 + size },
+      ]);
+      expect(db.prepare('SELECT client, first_seq FROM audit_chunk_clients ORDER BY first_seq, client').all().map((r) => Object.values(r as object).join('@')))
+        .toEqual(['early@1', `late-0@${CHUNK_EVENTS + 1}`, `late-1@${CHUNK_EVENTS + 1}`, `late-0@${2 * CHUNK_EVENTS + 1}`, `late-1@${2 * CHUNK_EVENTS + 1}`]);
+      expect(db.prepare("SELECT first_seq, last_seq FROM audit_entity_spans WHERE entity_id = 'odd' ORDER BY first_seq").all())
+        .toEqual([{ first_seq: 1, last_seq: CHUNK_EVENTS }, { first_seq: CHUNK_EVENTS + 1, last_seq: 2 * CHUNK_EVENTS }, { first_seq: 2 * CHUNK_EVENTS + 1, last_seq: size }]);
+      expect(db.prepare('SELECT seq, client FROM audit_events').all()).toEqual([{ seq: size + 1, client: 'op' }]);
+      // compressed: the events' texts repeat each other
+      const stored = (db.prepare('SELECT SUM(length(events)) AS n FROM audit_chunks').get() as { n: number }).n;
+      expect(stored).toBeLessThan(size * 20);
+    } finally {
+      db.close();
     }
   });
 

@@ -1,0 +1,78 @@
+// A chunk of audit events (migration 7): up to CHUNK_EVENTS consecutive events of the batched audit of
+// reads stored as one row, their columns and bodies compressed together. A row per event cost the audit
+// writer most of its time (three B-trees per event, then the pages of the text); a chunk costs one row and
+// a few kilobytes. Its format, once inflated: the chunk's AuditColumns as one JSON text, then each event's
+// body, every part on a line of its own (JSON texts hold no raw newline).
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { AuditQuery, AuditRow } from '../contract.js';
+
+/** The queried columns of events, flat, event after event: recorded, client, action, interaction,
+ * outcome, the number n of entities, then n × (type, id). One flat array: cheaper to serialise and parse
+ * than one array per event. */
+export type AuditColumns = (string | number | null)[];
+
+/** Events per chunk: a search reads (inflates and parses) whole chunks, so this bounds what it reads to
+ * find one event (about a megabyte inflated) while keeping rows few. */
+export const CHUNK_EVENTS = 4096;
+
+const NEWLINE = Buffer.from('\n');
+
+/** The stored bytes of a chunk: its columns (flat) and its bodies as the UTF-8 bytes of their lines. */
+export function encodeChunk(columns: AuditColumns, bodies: Uint8Array): Buffer {
+  // level 1: these texts repeat themselves so much that the fastest level already shrinks them ~10×
+  return deflateRawSync(Buffer.concat([Buffer.from(JSON.stringify(columns)), NEWLINE, bodies]), { level: 1 });
+}
+
+/** One event of a chunk, its columns parsed. */
+export interface ChunkEvent {
+  seq: number;
+  recorded: number;
+  client: string | null;
+  action: string;
+  interaction: string;
+  outcome: number;
+  /** type, id, type, id... */
+  entities: (string | null)[];
+  body: string;
+}
+
+/** The events of a stored chunk whose first event is firstSeq, in sequence order. */
+export function decodeChunk(firstSeq: number, bytes: Uint8Array): ChunkEvent[] {
+  const lines = inflateRawSync(bytes).toString('utf8').split('\n');
+  const columns = JSON.parse(lines[0]) as AuditColumns;
+  const events: ChunkEvent[] = [];
+  for (let c = 0, i = 1; c < columns.length; i++) {
+    const n = columns[c + 5] as number;
+    events.push({
+      seq: firstSeq + i - 1,
+      recorded: columns[c] as number,
+      client: columns[c + 1] as string | null,
+      action: columns[c + 2] as string,
+      interaction: columns[c + 3] as string,
+      outcome: columns[c + 4] as number,
+      entities: columns.slice(c + 6, c + 6 + 2 * n) as (string | null)[],
+      body: lines[i],
+    });
+    c += 6 + 2 * n;
+  }
+  if (events.length !== lines.length - 1) throw new Error(`audit chunk ${firstSeq}: ${events.length} events but ${lines.length - 1} bodies`);
+  return events;
+}
+
+/** Whether a chunk's event answers the query (its paging bound included). */
+export function chunkEventMatches(e: ChunkEvent, q: AuditQuery): boolean {
+  if (q.beforeSeq !== undefined && e.seq >= q.beforeSeq) return false;
+  if (q.since !== undefined && e.recorded < q.since) return false;
+  if (q.until !== undefined && e.recorded > q.until) return false;
+  if (q.clientId !== undefined && e.client !== q.clientId) return false;
+  if (q.action !== undefined && e.action !== q.action) return false;
+  if (q.interaction !== undefined && e.interaction !== q.interaction) return false;
+  if (q.outcome !== undefined && e.outcome !== q.outcome) return false;
+  if (q.entityType === undefined) return true;
+  for (let k = 0; k < e.entities.length; k += 2) {
+    if (e.entities[k] === q.entityType && (q.entityId === undefined || e.entities[k + 1] === q.entityId)) return true;
+  }
+  return false;
+}
+
+export const chunkRow = (e: ChunkEvent): AuditRow => ({ seq: e.seq, recorded: e.recorded, body: e.body });
