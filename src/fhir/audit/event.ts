@@ -4,6 +4,7 @@
 
 import type { AuditRecord } from '../../store/contract.js';
 import type { Caller } from '../rest/types.js';
+import { jsonOfFrequent, jsonOfId } from '../../json-literal.js';
 
 export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
 
@@ -108,8 +109,11 @@ export function auditRecord(f: AuditFacts): AuditRecord {
   const c = f.caller;
   const entities = f.entities;
   let e = '';
-  for (let k = 0; k < entities.length; k++) e += `${k ? ',' : ''}[${json(entities[k].type)},${entities[k].id === null ? 'null' : json(entities[k].id)}]`;
-  let body = `{"i":${json(f.interaction)},"a":${json(f.action)},"e":[${e}],"s":${f.status},"t":${f.at}`;
+  for (let k = 0; k < entities.length; k++) {
+    const id = entities[k].id;
+    e += `${k ? ',' : ''}[${jsonOfFrequent(entities[k].type)},${id === null ? 'null' : jsonOfId(id)}]`;
+  }
+  let body = `{"i":${jsonOfFrequent(f.interaction)},"a":${jsonOfFrequent(f.action)},"e":[${e}],"s":${f.status},"t":${f.at}`;
   if (c) body += callerFragment(c);
   if (f.query !== undefined) body += `,"q":${json(f.query)}`;
   if (f.writeProfile) body += `,"w":${json(f.writeProfile)}`;

@@ -3,14 +3,13 @@
 // batch waits (about a second). Kept objects would be promoted to the old generation, and collecting it
 // cost the server more than recording the events. The buffers are reused from batch to batch: they grow once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
+import { jsonOfFrequent, jsonOfId } from '../../json-literal.js';
 
 /** A batch in wire form: the columns' JSON array and the newline-joined bodies, as UTF-8 bytes. */
 export interface AuditWireBatch extends AuditBatch {
   columns: Uint8Array;
   bodies: Uint8Array;
 }
-
-const json = JSON.stringify;
 
 /** A record's body text, with no raw newline (JSON.stringify writes none; in given text a raw newline can
  * only be whitespace, and the same value re-serialised has none). */
@@ -67,8 +66,11 @@ export class AuditWireBuilder {
   /** Writes the event's columns (AuditColumns order) and body. */
   add(r: AuditRecord): void {
     const entities = r.entities;
-    let text = `${this.size ? ',' : '['}${r.recorded},${r.clientId === null ? 'null' : json(r.clientId)},${json(r.action)},${json(r.interaction)},${r.outcome},${entities.length}`;
-    for (let k = 0; k < entities.length; k++) text += `,${json(entities[k].type)},${entities[k].id === null ? 'null' : json(entities[k].id)}`;
+    let text = `${this.size ? ',' : '['}${r.recorded},${r.clientId === null ? 'null' : jsonOfFrequent(r.clientId)},${jsonOfFrequent(r.action)},${jsonOfFrequent(r.interaction)},${r.outcome},${entities.length}`;
+    for (let k = 0; k < entities.length; k++) {
+      const id = entities[k].id;
+      text += `,${jsonOfFrequent(entities[k].type)},${id === null ? 'null' : jsonOfId(id)}`;
+    }
     this.columns.append(text);
     this.bodies.append(this.size ? `\n${bodyText(r)}` : bodyText(r));
     this.size++;
