@@ -1,8 +1,8 @@
 // Entry of the audit writer thread (audit-writer.ts): its own connection to the database file appends each
-// batch it receives, as chunks (audit.ts), in a write transaction of its own, waiting for the write lock as long as the server's
-// other writers hold it, and answers once the batch is durable: the WAL is synced after COMMIT, with the
-// write lock released (synchronous=FULL would sync inside COMMIT, and the capacity PATCHes would wait for
-// the disk behind it). For a server, it also runs the WAL checkpoints.
+// batch it receives, as chunks (audit.ts), in a write transaction of its own, waiting for the write lock as
+// long as the server's other writers hold it, and answers once the batch is durable: the WAL is synced
+// after COMMIT, with the write lock released (synchronous=FULL would sync inside COMMIT, and the capacity
+// PATCHes would wait for the disk behind it). For a server, it also runs the WAL checkpoints.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
