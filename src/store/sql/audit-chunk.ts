@@ -76,3 +76,32 @@ export function chunkEventMatches(e: ChunkEvent, q: AuditQuery): boolean {
 }
 
 export const chunkRow = (e: ChunkEvent): AuditRow => ({ seq: e.seq, recorded: e.recorded, body: e.body });
+
+/** The distinct (action, interaction, outcome) of a chunk's events, as they are stored (`kinds`): the JSON
+ * text of one flat array. Nearly every chunk of reads holds a handful. */
+export class ChunkKinds {
+  private readonly seen = new Set<string>();
+  private readonly flat: (string | number)[] = [];
+
+  add(action: string, interaction: string, outcome: number): void {
+    const key = `${action} ${interaction} ${outcome}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.flat.push(action, interaction, outcome);
+  }
+
+  text(): string {
+    return JSON.stringify(this.flat);
+  }
+}
+
+/** Whether a chunk whose kinds are these may hold an event of the query's action, interaction and outcome. */
+export function kindsMayMatch(kinds: string, q: AuditQuery): boolean {
+  if (q.action === undefined && q.interaction === undefined && q.outcome === undefined) return true;
+  const flat = JSON.parse(kinds) as (string | number)[];
+  for (let k = 0; k < flat.length; k += 3) {
+    if ((q.action === undefined || flat[k] === q.action) && (q.interaction === undefined || flat[k + 1] === q.interaction)
+      && (q.outcome === undefined || flat[k + 2] === q.outcome)) return true;
+  }
+  return false;
+}

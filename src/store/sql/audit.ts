@@ -5,14 +5,15 @@
 // inside its write transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an
 // event.
 import type { AuditQuery, AuditRow } from '../contract.js';
-import { chunkEventMatches, chunkRow, decodeChunk } from './audit-chunk.js';
+import { chunkEventMatches, chunkRow, decodeChunk, kindsMayMatch } from './audit-chunk.js';
 import type { Dialect } from './dialect.js';
 import type { Queryable } from './queryable.js';
 
-/** Chunks read per statement when a search walks them: the first ones usually answer it. */
-const CHUNKS_PER_READ = 4;
+/** Chunk headers read per statement when a search walks them (a header is a few bytes; its events, about
+ * a megabyte inflated, are read apart). */
+const HEADERS_PER_READ = 64;
 
-type ChunkRecord = { first_seq: number; last_seq: number; events: Uint8Array };
+type ChunkHeader = { first_seq: number; last_seq: number; kinds: string };
 
 export class SqlAudit {
   constructor(private readonly d: Dialect) {}
@@ -64,29 +65,35 @@ export class SqlAudit {
 
   /**
    * The events stored in chunks, newest first: the chunks that may hold a match (by entity span, by
-   * client, by time range, below the paging bound), read a few at a time, newest first, until the page is
-   * full or the chunks left hold only events older than `floor`.
+   * client, by time range, below the paging bound, by their kinds), newest first, until the page is full
+   * or the chunks left hold only events older than `floor`. Their headers are read a page at a time, and a
+   * chunk's events only once its header may match: a page of the newest events reads one chunk.
    */
   private async searchChunks(q: Queryable, query: AuditQuery, floor: number): Promise<AuditRow[]> {
     const found: AuditRow[] = [];
     let below = query.beforeSeq ?? Number.MAX_SAFE_INTEGER; // chunks whose first event is below this
+    let lastBelow = Number.MAX_SAFE_INTEGER; // and whose last one is (chunks never overlap)
     for (;;) {
-      const chunks = await this.chunksBelow(q, query, below);
-      for (const chunk of chunks) {
-        if (Number(chunk.last_seq) <= floor) return found;
-        const events = decodeChunk(Number(chunk.first_seq), chunk.events);
+      const headers = await this.chunkHeadersBelow(q, query, below, lastBelow);
+      for (const header of headers) {
+        const first = Number(header.first_seq);
+        if (Number(header.last_seq) <= floor) return found;
+        below = lastBelow = first;
+        if (!kindsMayMatch(header.kinds, query)) continue;
+        const chunk = await q.get<{ events: Uint8Array }>('SELECT events FROM audit_chunks WHERE first_seq = ?', [first]);
+        if (!chunk) continue; // unreachable: chunks are never deleted
+        const events = decodeChunk(first, chunk.events);
         for (let i = events.length - 1; i >= 0; i--) {
           if (!chunkEventMatches(events[i], query)) continue;
           found.push(chunkRow(events[i]));
           if (found.length === query.count) return found;
         }
-        below = Number(chunk.first_seq);
       }
-      if (chunks.length < CHUNKS_PER_READ) return found;
+      if (headers.length < HEADERS_PER_READ) return found;
     }
   }
 
-  private chunksBelow(q: Queryable, query: AuditQuery, below: number): Promise<ChunkRecord[]> {
+  private chunkHeadersBelow(q: Queryable, query: AuditQuery, below: number, lastBelow: number): Promise<ChunkHeader[]> {
     const where = ['c.first_seq < ?'];
     const args: unknown[] = [below];
     if (query.since !== undefined) {
@@ -97,12 +104,13 @@ export class SqlAudit {
       where.push('c.recorded_min <= ?');
       args.push(query.until);
     }
-    const columns = 'c.first_seq, c.last_seq, c.events';
+    const columns = 'c.first_seq, c.last_seq, c.kinds';
     let sql: string;
     if (query.entityId !== undefined) {
-      // an entity's span for a chunk's event is the chunk's range: the join is on the chunk's key
-      where.push('b.entity_type = ? AND b.entity_id = ?');
-      args.push(query.entityType, query.entityId);
+      // an entity's span for a chunk's event is the chunk's range: the join is on the chunk's key, and the
+      // bound on last_seq lets the spans' index start where the previous page ended
+      where.push('b.entity_type = ? AND b.entity_id = ? AND b.last_seq < ?');
+      args.push(query.entityType, query.entityId, lastBelow);
       if (query.clientId !== undefined) {
         where.push('EXISTS (SELECT 1 FROM audit_chunk_clients k WHERE k.client = ? AND k.first_seq = c.first_seq)');
         args.push(query.clientId);
@@ -115,7 +123,7 @@ export class SqlAudit {
     } else {
       sql = `SELECT ${columns} FROM audit_chunks c WHERE ${where.join(' AND ')} ORDER BY c.first_seq DESC`;
     }
-    return q.all<ChunkRecord>(`${sql} ${this.d.limit()}`, [...args, CHUNKS_PER_READ]);
+    return q.all<ChunkHeader>(`${sql} ${this.d.limit()}`, [...args, HEADERS_PER_READ]);
   }
 }
 
