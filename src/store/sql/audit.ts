@@ -117,8 +117,9 @@ export class SqlAudit {
       }
       sql = `SELECT ${columns} FROM audit_entity_spans b JOIN audit_chunks c ON c.first_seq = b.first_seq WHERE ${where.join(' AND ')} ORDER BY b.last_seq DESC`;
     } else if (query.clientId !== undefined) {
-      where.push('k.client = ?');
-      args.push(query.clientId);
+      // the bound on k.first_seq too, so that the key (client, first_seq) starts where the last page ended
+      where.push('k.client = ? AND k.first_seq < ?');
+      args.push(query.clientId, below);
       sql = `SELECT ${columns} FROM audit_chunk_clients k JOIN audit_chunks c ON c.first_seq = k.first_seq WHERE ${where.join(' AND ')} ORDER BY k.first_seq DESC`;
     } else {
       sql = `SELECT ${columns} FROM audit_chunks c WHERE ${where.join(' AND ')} ORDER BY c.first_seq DESC`;
