@@ -78,26 +78,38 @@ export function chunkEventMatches(e: ChunkEvent, q: AuditQuery): boolean {
 
 export const chunkRow = (e: ChunkEvent): AuditRow => ({ seq: e.seq, recorded: e.recorded, body: e.body });
 
-/** The distinct (action, interaction, outcome) of a chunk's events, as they are stored (`kinds`): the JSON
- * text of one flat array. Nearly every chunk of reads holds a handful. */
-export class ChunkKinds {
+/** What a chunk's header says of its events, as stored: the distinct (action, interaction, outcome) of its
+ * events (`kinds`, the JSON text of one flat array) and the distinct types of the resources they are about
+ * (`entity_types`, a JSON array). Nearly every chunk of reads holds a handful of each. */
+export class ChunkSummary {
   private readonly seen = new Set<string>();
-  private readonly flat: (string | number)[] = [];
+  private readonly kinds: (string | number)[] = [];
+  private readonly types = new Set<string>();
 
   add(action: string, interaction: string, outcome: number): void {
     const key = `${action} ${interaction} ${outcome}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.flat.push(action, interaction, outcome);
+    this.kinds.push(action, interaction, outcome);
   }
 
-  text(): string {
-    return JSON.stringify(this.flat);
+  addType(type: string): void {
+    this.types.add(type);
+  }
+
+  kindsText(): string {
+    return JSON.stringify(this.kinds);
+  }
+
+  typesText(): string {
+    return JSON.stringify([...this.types]);
   }
 }
 
-/** Whether a chunk whose kinds are these may hold an event of the query's action, interaction and outcome. */
-export function kindsMayMatch(kinds: string, q: AuditQuery): boolean {
+/** Whether a chunk with this header may hold an event of the query's action, interaction, outcome and entity
+ * type (the other criteria are the header's columns or its indexes). */
+export function headerMayMatch(kinds: string, entityTypes: string, q: AuditQuery): boolean {
+  if (q.entityType !== undefined && !(JSON.parse(entityTypes) as string[]).includes(q.entityType)) return false;
   if (q.action === undefined && q.interaction === undefined && q.outcome === undefined) return true;
   const flat = JSON.parse(kinds) as (string | number)[];
   for (let k = 0; k < flat.length; k += 3) {

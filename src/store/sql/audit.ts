@@ -5,7 +5,7 @@
 // inside its write transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an
 // event.
 import type { AuditQuery, AuditRow } from '../contract.js';
-import { chunkEventMatches, chunkRow, decodeChunk, kindsMayMatch } from './audit-chunk.js';
+import { chunkEventMatches, chunkRow, decodeChunk, headerMayMatch } from './audit-chunk.js';
 import type { Dialect } from './dialect.js';
 import type { Queryable } from './queryable.js';
 
@@ -13,7 +13,7 @@ import type { Queryable } from './queryable.js';
  * a megabyte inflated, are read apart). */
 const HEADERS_PER_READ = 64;
 
-type ChunkHeader = { first_seq: number; last_seq: number; kinds: string };
+type ChunkHeader = { first_seq: number; last_seq: number; kinds: string; entity_types: string };
 
 export class SqlAudit {
   constructor(private readonly d: Dialect) {}
@@ -65,9 +65,10 @@ export class SqlAudit {
 
   /**
    * The events stored in chunks, newest first: the chunks that may hold a match (by entity span, by
-   * client, by time range, below the paging bound, by their kinds), newest first, until the page is full
-   * or the chunks left hold only events older than `floor`. Their headers are read a page at a time, and a
-   * chunk's events only once its header may match: a page of the newest events reads one chunk.
+   * client, by time range, below the paging bound, by their kinds and entity types), newest first, until
+   * the page is full or the chunks left hold only events older than `floor`. Their headers are read a page
+   * at a time, and a chunk's events only once its header may match: a page of the newest events reads one
+   * chunk.
    */
   private async searchChunks(q: Queryable, query: AuditQuery, floor: number): Promise<AuditRow[]> {
     const found: AuditRow[] = [];
@@ -79,7 +80,7 @@ export class SqlAudit {
         const first = Number(header.first_seq);
         if (Number(header.last_seq) <= floor) return found;
         below = lastBelow = first;
-        if (!kindsMayMatch(header.kinds, query)) continue;
+        if (!headerMayMatch(header.kinds, header.entity_types, query)) continue;
         const chunk = await q.get<{ events: Uint8Array }>('SELECT events FROM audit_chunks WHERE first_seq = ?', [first]);
         if (!chunk) continue; // unreachable: chunks are never deleted
         const events = decodeChunk(first, chunk.events);
@@ -104,7 +105,7 @@ export class SqlAudit {
       where.push('c.recorded_min <= ?');
       args.push(query.until);
     }
-    const columns = 'c.first_seq, c.last_seq, c.kinds';
+    const columns = 'c.first_seq, c.last_seq, c.kinds, c.entity_types';
     let sql: string;
     if (query.entityId !== undefined) {
       // an entity's span for a chunk's event is the chunk's range: the join is on the chunk's key, and the

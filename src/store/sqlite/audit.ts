@@ -7,7 +7,7 @@
 // Both draw their sequence numbers from one sequence: the events of both are one trail, paged by seq.
 // Rows go in by multi-row INSERTs: binding one statement per 64 rows costs far less than one per row.
 import type { AuditRecord } from '../contract.js';
-import { CHUNK_EVENTS, ChunkKinds, encodeChunk, type AuditColumns } from '../sql/audit-chunk.js';
+import { CHUNK_EVENTS, ChunkSummary, encodeChunk, type AuditColumns } from '../sql/audit-chunk.js';
 import { AuditWireBuilder } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
@@ -33,7 +33,7 @@ const SPANS_HEAD = 'INSERT INTO audit_entity_spans (entity_type, entity_id, firs
 const FULL_EVENTS = insertSql(EVENTS_HEAD, EVENT_TUPLE, ROWS_PER_INSERT);
 const FULL_ENTITIES = insertSql(ENTITIES_HEAD, ENTITY_TUPLE, ROWS_PER_INSERT);
 const FULL_SPANS = insertSql(SPANS_HEAD, SPAN_TUPLE, ROWS_PER_INSERT);
-const INSERT_CHUNK = 'INSERT INTO audit_chunks (first_seq, last_seq, recorded_min, recorded_max, kinds, events) VALUES (?, ?, ?, ?, ?, ?)';
+const INSERT_CHUNK = 'INSERT INTO audit_chunks (first_seq, last_seq, recorded_min, recorded_max, kinds, entity_types, events) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const INSERT_CHUNK_CLIENT = 'INSERT INTO audit_chunk_clients (client, first_seq) VALUES (?, ?)';
 
 const NEWLINE = 10;
@@ -57,7 +57,7 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
     let min = Infinity;
     let max = -Infinity;
     const clients = new Set<string>();
-    const kinds = new ChunkKinds();
+    const summary = new ChunkSummary();
     const entities = new Map<string, [string, string]>();
     let count = 0;
     for (; c < columns.length && count < maxEvents; count++) {
@@ -66,12 +66,13 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
       if (recorded > max) max = recorded;
       const client = columns[c + 1] as string | null;
       if (client !== null) clients.add(client);
-      kinds.add(columns[c + 2] as string, columns[c + 3] as string, columns[c + 4] as number);
+      summary.add(columns[c + 2] as string, columns[c + 3] as string, columns[c + 4] as number);
       const n = columns[c + 5] as number;
       c += 6;
       for (let k = 0; k < n; k++, c += 2) {
         const type = columns[c] as string;
         const id = columns[c + 1] as string | null;
+        summary.addType(type);
         if (id !== null) entities.set(`${type}/${id}`, [type, id]);
       }
       if (pos > bodies.length) throw new Error('audit batch: more events than bodies');
@@ -80,7 +81,7 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
       pos = bodyEnd + 1;
     }
     const last = first + count - 1;
-    conn.runSync(INSERT_CHUNK, [first, last, min, max, kinds.text(), encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
+    conn.runSync(INSERT_CHUNK, [first, last, min, max, summary.kindsText(), summary.typesText(), encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
     for (const client of clients) conn.runSync(INSERT_CHUNK_CLIENT, [client, first]);
     for (const [type, id] of entities.values()) spanRows.add(type, id, first, last);
     seq = last;

@@ -71,10 +71,11 @@ describe('sqlite specifics', () => {
         recorded: 1000 + i, clientId: i < CHUNK_EVENTS ? 'early' : `late-${i % 2}`, action: 'R', interaction: 'read', outcome: 0,
         entities: [{ type: 'Location', id: i % 2 ? 'odd' : 'even' }], body: `{"n":${i}}`,
       })));
-      await store.transaction(async (tx) => tx.appendAudit([{ recorded: 5, clientId: 'op', action: 'U', interaction: 'patch', outcome: 8, entities: [], body: '{}' }]));
+      await store.transaction(async (tx) => tx.appendAudit([{ recorded: 5, clientId: 'op', action: 'U', interaction: 'patch', outcome: 8, entities: [{ type: 'Task', id: 't1' }], body: '{}' }]));
       expect((await store.searchAudit({ count: 1 }))[0].seq).toBe(size + 1);
-      // no chunk holds a failure: their kinds say so, and the row is found
+      // no chunk holds a failure or a Task: their headers say so, and the row is found
       expect((await store.searchAudit({ count: 10, outcome: 8 })).map((r) => r.seq)).toEqual([size + 1]);
+      expect((await store.searchAudit({ count: 10, entityType: 'Task' })).map((r) => r.seq)).toEqual([size + 1]);
       expect((await store.searchAudit({ count: 2, action: 'R', interaction: 'read', outcome: 0 })).map((r) => r.body)).toEqual([`{"n":${size - 1}}`, `{"n":${size - 2}}`]);
     } finally {
       await store.close();
@@ -82,10 +83,11 @@ describe('sqlite specifics', () => {
     const db = new Database(file, { readonly: true });
     try {
       const kinds = '["R","read",0]';
-      expect(db.prepare('SELECT first_seq, last_seq, recorded_min, recorded_max, kinds FROM audit_chunks ORDER BY first_seq').all()).toEqual([
-        { first_seq: 1, last_seq: CHUNK_EVENTS, recorded_min: 1000, recorded_max: 999 + CHUNK_EVENTS, kinds },
-        { first_seq: CHUNK_EVENTS + 1, last_seq: 2 * CHUNK_EVENTS, recorded_min: 1000 + CHUNK_EVENTS, recorded_max: 999 + 2 * CHUNK_EVENTS, kinds },
-        { first_seq: 2 * CHUNK_EVENTS + 1, last_seq: size, recorded_min: 1000 + 2 * CHUNK_EVENTS, recorded_max: 999 + size, kinds },
+      const types = '["Location"]';
+      expect(db.prepare('SELECT first_seq, last_seq, recorded_min, recorded_max, kinds, entity_types AS types FROM audit_chunks ORDER BY first_seq').all()).toEqual([
+        { first_seq: 1, last_seq: CHUNK_EVENTS, recorded_min: 1000, recorded_max: 999 + CHUNK_EVENTS, kinds, types },
+        { first_seq: CHUNK_EVENTS + 1, last_seq: 2 * CHUNK_EVENTS, recorded_min: 1000 + CHUNK_EVENTS, recorded_max: 999 + 2 * CHUNK_EVENTS, kinds, types },
+        { first_seq: 2 * CHUNK_EVENTS + 1, last_seq: size, recorded_min: 1000 + 2 * CHUNK_EVENTS, recorded_max: 999 + size, kinds, types },
       ]);
       expect(db.prepare('SELECT client, first_seq FROM audit_chunk_clients ORDER BY first_seq, client').all().map((r) => Object.values(r as object).join('@')))
         .toEqual(['early@1', `late-0@${CHUNK_EVENTS + 1}`, `late-1@${CHUNK_EVENTS + 1}`, `late-0@${2 * CHUNK_EVENTS + 1}`, `late-1@${2 * CHUNK_EVENTS + 1}`]);
