@@ -11,7 +11,10 @@ describe('JSON literals', () => {
       }
     }
   });
-  it('stay right past the bound on remembered literals', () => {
+  it('stay right past the bound on remembered literals, and for strings too long to remember', () => {
     for (let i = 0; i < 10_000; i++) expect(jsonOfFrequent(`v${i}"`)).toBe(JSON.stringify(`v${i}"`));
+    const long = `${'x'.repeat(100)}"\n`;
+    expect(jsonOfFrequent(long)).toBe(JSON.stringify(long));
+    expect(jsonOfFrequent(long)).toBe(JSON.stringify(long));
   });
 });

@@ -1,7 +1,8 @@
 // Audit events written into their wire form (their columns' JSON array and their newline-joined bodies, as
 // UTF-8 bytes) as they are added: the batched audit of reads then keeps no object per event while its
 // batch waits (about a second). Kept objects would be promoted to the old generation, and collecting it
-// cost the server more than recording the events. The buffers are reused from batch to batch: they grow once to a batch's size.
+// cost the server more than recording the events. The buffers are reused from batch to batch: they grow
+// once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
 import { jsonOfFrequent, jsonOfId } from '../../json-literal.js';
 
