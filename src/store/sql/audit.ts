@@ -5,7 +5,7 @@
 // inside its write transactions (sqlite/audit.ts, postgres/audit.ts); no statement updates or deletes an
 // event.
 import type { AuditQuery, AuditRow } from '../contract.js';
-import { chunkEventMatches, chunkRow, decodeChunk, headerMayMatch } from './audit-chunk.js';
+import { chunkEventMatches, chunkRow, decodeChunk, entityKey, EPOCH_EVENTS, epochOf, filterMayHold, headerMayMatch } from './audit-chunk.js';
 import type { Dialect } from './dialect.js';
 import type { Queryable } from './queryable.js';
 
@@ -13,7 +13,10 @@ import type { Queryable } from './queryable.js';
  * a megabyte inflated, are read apart). */
 const HEADERS_PER_READ = 64;
 
-type ChunkHeader = { first_seq: number; last_seq: number; kinds: string; entity_types: string };
+/** Epochs of an entity read per statement (most entities are in few). */
+const EPOCHS_PER_READ = 16;
+
+type ChunkHeader = { first_seq: number; last_seq: number; kinds: string; entity_types: string; entity_filter?: Uint8Array };
 
 export class SqlAudit {
   constructor(private readonly d: Dialect) {}
@@ -64,39 +67,69 @@ export class SqlAudit {
   }
 
   /**
-   * The events stored in chunks, newest first: the chunks that may hold a match (by entity span, by
-   * client, by time range, below the paging bound, by their kinds and entity types), newest first, until
-   * the page is full or the chunks left hold only events older than `floor`. Their headers are read a page
-   * at a time, and a chunk's events only once its header may match: a page of the newest events reads one
-   * chunk.
+   * The events stored in chunks, newest first: the chunks that may hold a match (by client, by time range,
+   * below the paging bound, by their kinds and entity types, and for an entity, in the epochs that mention
+   * it and by their filter), newest first, until the page is full or the chunks left hold only events older
+   * than `floor`. Their headers are read a page at a time, and a chunk's events only once its header may
+   * match: a page of the newest events reads one chunk.
    */
   private async searchChunks(q: Queryable, query: AuditQuery, floor: number): Promise<AuditRow[]> {
     const found: AuditRow[] = [];
-    let below = query.beforeSeq ?? Number.MAX_SAFE_INTEGER; // chunks whose first event is below this
-    let lastBelow = Number.MAX_SAFE_INTEGER; // and whose last one is (chunks never overlap)
+    const below = query.beforeSeq ?? Number.MAX_SAFE_INTEGER; // chunks whose first event is below this
+    if (query.entityId === undefined) {
+      await this.walkChunks(q, query, 0, below, floor, found);
+      return found;
+    }
+    const key = entityKey(query.entityType!, query.entityId);
+    for (let epochBelow = epochOf(below - 1) + 1; ;) {
+      const epochs = await q.all<{ epoch: number }>(
+        `SELECT epoch FROM audit_chunk_entities WHERE entity_type = ? AND entity_id = ? AND epoch < ? ORDER BY epoch DESC ${this.d.limit()}`,
+        [query.entityType, query.entityId, epochBelow, EPOCHS_PER_READ]);
+      for (const { epoch } of epochs) {
+        const from = Number(epoch) * EPOCH_EVENTS;
+        if (await this.walkChunks(q, query, from, Math.min(below, from + EPOCH_EVENTS), floor, found, key)) return found;
+        epochBelow = Number(epoch);
+      }
+      if (epochs.length < EPOCHS_PER_READ) return found;
+    }
+  }
+
+  /** Adds to `found` the matches of the chunks whose first event is in [from, below), newest first; true
+   * once nothing more can be added (the page is full, or the chunks left are older than `floor`). */
+  private async walkChunks(q: Queryable, query: AuditQuery, from: number, below: number, floor: number, found: AuditRow[], entity?: string): Promise<boolean> {
     for (;;) {
-      const headers = await this.chunkHeadersBelow(q, query, below, lastBelow);
+      const headers = await this.chunkHeaders(q, query, from, below, entity !== undefined);
       for (const header of headers) {
         const first = Number(header.first_seq);
-        if (Number(header.last_seq) <= floor) return found;
-        below = lastBelow = first;
+        if (Number(header.last_seq) <= floor) return true;
+        below = first;
         if (!headerMayMatch(header.kinds, header.entity_types, query)) continue;
+        if (entity !== undefined && !filterMayHold(header.entity_filter!, entity)) continue;
         const chunk = await q.get<{ events: Uint8Array }>('SELECT events FROM audit_chunks WHERE first_seq = ?', [first]);
         if (!chunk) continue; // unreachable: chunks are never deleted
         const events = decodeChunk(first, chunk.events);
         for (let i = events.length - 1; i >= 0; i--) {
           if (!chunkEventMatches(events[i], query)) continue;
           found.push(chunkRow(events[i]));
-          if (found.length === query.count) return found;
+          if (found.length === query.count) return true;
         }
       }
-      if (headers.length < HEADERS_PER_READ) return found;
+      if (headers.length < HEADERS_PER_READ) return false;
     }
   }
 
-  private chunkHeadersBelow(q: Queryable, query: AuditQuery, below: number, lastBelow: number): Promise<ChunkHeader[]> {
-    const where = ['c.first_seq < ?'];
-    const args: unknown[] = [below];
+  /** A page of the headers of the chunks whose first event is in [from, below), newest first. */
+  private chunkHeaders(q: Queryable, query: AuditQuery, from: number, below: number, withFilter: boolean): Promise<ChunkHeader[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (query.clientId !== undefined) {
+      // driven by the key (client, first_seq), from where the last page ended
+      where.push('k.client = ? AND k.first_seq >= ? AND k.first_seq < ?');
+      args.push(query.clientId, from, below);
+    } else {
+      where.push('c.first_seq >= ? AND c.first_seq < ?');
+      args.push(from, below);
+    }
     if (query.since !== undefined) {
       where.push('c.recorded_max >= ?');
       args.push(query.since);
@@ -105,26 +138,10 @@ export class SqlAudit {
       where.push('c.recorded_min <= ?');
       args.push(query.until);
     }
-    const columns = 'c.first_seq, c.last_seq, c.kinds, c.entity_types';
-    let sql: string;
-    if (query.entityId !== undefined) {
-      // an entity's span for a chunk's event is the chunk's range: the join is on the chunk's key, and the
-      // bound on last_seq lets the spans' index start where the previous page ended
-      where.push('b.entity_type = ? AND b.entity_id = ? AND b.last_seq < ?');
-      args.push(query.entityType, query.entityId, lastBelow);
-      if (query.clientId !== undefined) {
-        where.push('EXISTS (SELECT 1 FROM audit_chunk_clients k WHERE k.client = ? AND k.first_seq = c.first_seq)');
-        args.push(query.clientId);
-      }
-      sql = `SELECT ${columns} FROM audit_entity_spans b JOIN audit_chunks c ON c.first_seq = b.first_seq WHERE ${where.join(' AND ')} ORDER BY b.last_seq DESC`;
-    } else if (query.clientId !== undefined) {
-      // the bound on k.first_seq too, so that the key (client, first_seq) starts where the last page ended
-      where.push('k.client = ? AND k.first_seq < ?');
-      args.push(query.clientId, below);
-      sql = `SELECT ${columns} FROM audit_chunk_clients k JOIN audit_chunks c ON c.first_seq = k.first_seq WHERE ${where.join(' AND ')} ORDER BY k.first_seq DESC`;
-    } else {
-      sql = `SELECT ${columns} FROM audit_chunks c WHERE ${where.join(' AND ')} ORDER BY c.first_seq DESC`;
-    }
+    const columns = `c.first_seq, c.last_seq, c.kinds, c.entity_types${withFilter ? ', c.entity_filter' : ''}`;
+    const sql = query.clientId !== undefined
+      ? `SELECT ${columns} FROM audit_chunk_clients k JOIN audit_chunks c ON c.first_seq = k.first_seq WHERE ${where.join(' AND ')} ORDER BY k.first_seq DESC`
+      : `SELECT ${columns} FROM audit_chunks c WHERE ${where.join(' AND ')} ORDER BY c.first_seq DESC`;
     return q.all<ChunkHeader>(`${sql} ${this.d.limit()}`, [...args, HEADERS_PER_READ]);
   }
 }

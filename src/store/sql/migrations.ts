@@ -31,10 +31,11 @@
 //                                                          by triggers: what the caches across transactions check
 //   audit_chunks(first_seq, last_seq, recorded_min, ...)   (v7) consecutive audit events stored as one compressed
 //                                                          row (sql/audit-chunk.ts), with the distinct (action,
-//                                                          interaction, outcome) of its events (kinds) and the
-//                                                          types of the resources they are about; a span of
-//                                                          an entity they mention is the chunk's range
+//                                                          interaction, outcome) of its events (kinds), the
+//                                                          types of the resources they are about and a filter
+//                                                          of those resources
 //   audit_chunk_clients(client, first_seq)                 (v7) the clients of each chunk's events
+//   audit_chunk_entities(entity_type, entity_id, epoch)    (v7) the resources the chunks of an epoch mention
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -167,15 +168,18 @@ export function migrations(d: Dialect): Migration[] {
       // The batched audit of reads as chunks of events, one row each (sql/audit-chunk.ts): a row per event
       // was most of what the audit of reads cost the writer. Events of one sequence with audit_events: a
       // search reads both. Indexed by sequence (the key), by client (one row per client per chunk) and by
-      // entity (audit_entity_spans, whose span for a chunk's event is the chunk's range); a search by
-      // action, interaction, outcome (the failures of a day) or entity type skips the chunks whose kinds
-      // or entity types rule it out.
+      // entity: one row per entity per epoch of 2^20 events (audit_chunk_entities), then the chunk's filter
+      // of its entities (entity_filter). A search by action, interaction, outcome (the failures of a day)
+      // or entity type skips the chunks whose kinds or entity types rule it out.
       version: 7,
       name: 'audit chunks',
       statements: [
         `CREATE TABLE audit_chunks (first_seq ${int} PRIMARY KEY, last_seq ${int} NOT NULL, recorded_min ${int} NOT NULL,
-           recorded_max ${int} NOT NULL, kinds ${text} NOT NULL, entity_types ${text} NOT NULL, events ${blob} NOT NULL)`,
+           recorded_max ${int} NOT NULL, kinds ${text} NOT NULL, entity_types ${text} NOT NULL, entity_filter ${blob} NOT NULL,
+           events ${blob} NOT NULL)`,
         `CREATE TABLE audit_chunk_clients (client ${text} NOT NULL, first_seq ${int} NOT NULL, PRIMARY KEY (client, first_seq))${withoutRowid}`,
+        `CREATE TABLE audit_chunk_entities (entity_type ${text} NOT NULL, entity_id ${text} NOT NULL, epoch ${int} NOT NULL,
+           PRIMARY KEY (entity_type, entity_id, epoch))${withoutRowid}`,
       ],
     },
   ];

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteConnection } from './connection.js';
-import { appendAuditChunks, type AuditColumns } from './audit.js';
+import { appendAuditChunks, EpochEntities, type AuditColumns } from './audit.js';
 import { WalPending } from './wal-pending.js';
 import { WalSync } from './wal-sync.js';
 import type { AuditWriterOptions } from './audit-writer.js';
@@ -40,6 +40,8 @@ const checkpoints = checkpointEveryMs > 0
   : null;
 
 const decoder = new TextDecoder();
+/** The resources with their entry in the entity index for the current epoch (audit.ts). */
+const epochEntities = new EpochEntities();
 const walSync = new WalSync(path);
 
 const failed = (seq: number, e: unknown) => parentPort!.postMessage({ seq, error: e instanceof Error ? e.message : String(e) } satisfies AuditBatchReply);
@@ -49,9 +51,11 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
     db.exec('BEGIN IMMEDIATE');
     try {
       // the bodies are stored as the bytes received: only the columns are decoded (the chunks' ranges)
-      appendAuditChunks(conn, JSON.parse(decoder.decode(m.columns)) as AuditColumns, m.bodies);
+      appendAuditChunks(conn, JSON.parse(decoder.decode(m.columns)) as AuditColumns, m.bodies, epochEntities);
       db.exec('COMMIT');
+      epochEntities.commit();
     } catch (e) {
+      epochEntities.rollback();
       if (db.inTransaction) db.exec('ROLLBACK');
       throw e;
     }

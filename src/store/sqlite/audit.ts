@@ -1,13 +1,13 @@
 // Audit events appended in bulk on one connection, inside a write transaction. Two layouts:
 // - the batched audit of reads (the audit writer thread, audit-worker.ts) appends chunks (sql/audit-chunk.ts,
-//   migration 7): one row per CHUNK_EVENTS events, plus per chunk one row per client and one span per
-//   entity, the span being the chunk's range of sequence numbers;
+//   migration 7): one row per CHUNK_EVENTS events (with a filter of the resources they are about), plus
+//   per chunk one row per client, and one row per resource and epoch of 2^20 events;
 // - a write transaction's own events (few, atomic with the change they record) are rows of audit_events:
 //   the event, its first entity on its row, the others in audit_entities, one span per entity.
 // Both draw their sequence numbers from one sequence: the events of both are one trail, paged by seq.
 // Rows go in by multi-row INSERTs: binding one statement per 64 rows costs far less than one per row.
 import type { AuditRecord } from '../contract.js';
-import { CHUNK_EVENTS, ChunkSummary, encodeChunk, type AuditColumns } from '../sql/audit-chunk.js';
+import { CHUNK_EVENTS, ChunkSummary, encodeChunk, entityFilter, entityKey, epochOf, type AuditColumns } from '../sql/audit-chunk.js';
 import { AuditWireBuilder } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
@@ -33,20 +33,61 @@ const SPANS_HEAD = 'INSERT INTO audit_entity_spans (entity_type, entity_id, firs
 const FULL_EVENTS = insertSql(EVENTS_HEAD, EVENT_TUPLE, ROWS_PER_INSERT);
 const FULL_ENTITIES = insertSql(ENTITIES_HEAD, ENTITY_TUPLE, ROWS_PER_INSERT);
 const FULL_SPANS = insertSql(SPANS_HEAD, SPAN_TUPLE, ROWS_PER_INSERT);
-const INSERT_CHUNK = 'INSERT INTO audit_chunks (first_seq, last_seq, recorded_min, recorded_max, kinds, entity_types, events) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const INSERT_CHUNK = `INSERT INTO audit_chunks (first_seq, last_seq, recorded_min, recorded_max, kinds, entity_types, entity_filter, events)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_CHUNK_CLIENT = 'INSERT INTO audit_chunk_clients (client, first_seq) VALUES (?, ?)';
+// an entity's entry for an epoch may already be there (written before the thread restarted): kept as is
+const INSERT_EPOCH_ENTITY = 'INSERT OR IGNORE INTO audit_chunk_entities (entity_type, entity_id, epoch) VALUES (?, ?, ?)';
+
+/**
+ * The entities that have their entry in the entity index for the current epoch, remembered by the audit
+ * writer thread across its batches so that each gets one entry per epoch. Entries written by a transaction
+ * are remembered once it commits (forgotten if it rolls back); a restarted thread writes them again,
+ * ignored.
+ */
+export class EpochEntities {
+  private epoch = -1;
+  private committed = new Set<string>();
+  /** Written by the transaction in progress: epoch, then key, by epoch in increasing order. */
+  private staged = new Map<number, Set<string>>();
+
+  /** Whether the entity needs its entry for the epoch (and note it as written, pending commit). */
+  claim(epoch: number, key: string): boolean {
+    if (epoch === this.epoch && this.committed.has(key)) return false;
+    let keys = this.staged.get(epoch);
+    if (!keys) this.staged.set(epoch, (keys = new Set()));
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  }
+
+  commit(): void {
+    for (const [epoch, keys] of this.staged) {
+      if (epoch > this.epoch) {
+        this.epoch = epoch;
+        this.committed = new Set();
+      }
+      if (epoch === this.epoch) for (const key of keys) this.committed.add(key);
+    }
+    this.staged.clear();
+  }
+
+  rollback(): void {
+    this.staged.clear();
+  }
+}
 
 const NEWLINE = 10;
 
 /**
  * Appends a batch of the audit of reads as chunks of at most maxEvents events (the caller holds a write
- * transaction on conn): its columns, parsed, and its bodies as the UTF-8 bytes of their newline-separated
- * texts, which are cut at event boundaries and never decoded here.
+ * transaction on conn, and commits or rolls back `known` with it): its columns, parsed, and its bodies as
+ * the UTF-8 bytes of their newline-separated texts, which are cut at event boundaries and never decoded
+ * here.
  */
-export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns, bodies: Uint8Array, maxEvents = CHUNK_EVENTS): void {
+export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns, bodies: Uint8Array, known: EpochEntities, maxEvents = CHUNK_EVENTS): void {
   if (columns.length === 0) return;
   let seq = lastSeq(conn);
-  const spanRows = new RowBuffer(conn, SPANS_HEAD, SPAN_TUPLE, FULL_SPANS);
   let c = 0;
   let pos = 0; // the next body's first byte
   while (c < columns.length) {
@@ -73,7 +114,7 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
         const type = columns[c] as string;
         const id = columns[c + 1] as string | null;
         summary.addType(type);
-        if (id !== null) entities.set(`${type}/${id}`, [type, id]);
+        if (id !== null) entities.set(entityKey(type, id), [type, id]);
       }
       if (pos > bodies.length) throw new Error('audit batch: more events than bodies');
       const newline = bodies.indexOf(NEWLINE, pos);
@@ -81,13 +122,15 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
       pos = bodyEnd + 1;
     }
     const last = first + count - 1;
-    conn.runSync(INSERT_CHUNK, [first, last, min, max, summary.kindsText(), summary.typesText(), encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
+    const filter = entityFilter(entities.keys(), entities.size);
+    conn.runSync(INSERT_CHUNK, [first, last, min, max, summary.kindsText(), summary.typesText(), filter,
+      encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
     for (const client of clients) conn.runSync(INSERT_CHUNK_CLIENT, [client, first]);
-    for (const [type, id] of entities.values()) spanRows.add(type, id, first, last);
+    const epoch = epochOf(first);
+    for (const [key, [type, id]] of entities) if (known.claim(epoch, key)) conn.runSync(INSERT_EPOCH_ENTITY, [type, id, epoch]);
     seq = last;
   }
   if (pos <= bodies.length) throw new Error('audit batch: more bodies than events');
-  spanRows.flush();
 }
 
 /** Appends events as rows, given as flat columns and their body texts, in order. */

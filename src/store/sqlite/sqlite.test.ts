@@ -8,7 +8,7 @@ import { openStore } from '../open.js';
 import type { IndexKind, SearchQuery } from '../query.js';
 import { compileSearch } from '../sql/compile-search.js';
 import { surrogateDigest } from '../sql/writer.js';
-import { CHUNK_EVENTS } from '../sql/audit-chunk.js';
+import { CHUNK_EVENTS, EPOCH_EVENTS } from '../sql/audit-chunk.js';
 import { sqliteDialect } from './dialect.js';
 import { bulkLoadCacheMiB, openSqliteStore } from './store.js';
 import { ViewRefCache } from './view-refs.js';
@@ -91,14 +91,58 @@ describe('sqlite specifics', () => {
       ]);
       expect(db.prepare('SELECT client, first_seq FROM audit_chunk_clients ORDER BY first_seq, client').all().map((r) => Object.values(r as object).join('@')))
         .toEqual(['early@1', `late-0@${CHUNK_EVENTS + 1}`, `late-1@${CHUNK_EVENTS + 1}`, `late-0@${2 * CHUNK_EVENTS + 1}`, `late-1@${2 * CHUNK_EVENTS + 1}`]);
-      expect(db.prepare("SELECT first_seq, last_seq FROM audit_entity_spans WHERE entity_id = 'odd' ORDER BY first_seq").all())
-        .toEqual([{ first_seq: 1, last_seq: CHUNK_EVENTS }, { first_seq: CHUNK_EVENTS + 1, last_seq: 2 * CHUNK_EVENTS }, { first_seq: 2 * CHUNK_EVENTS + 1, last_seq: size }]);
+      // one entry per resource and epoch, whatever its chunks; the write's own event has its span
+      expect(db.prepare('SELECT entity_type, entity_id, epoch FROM audit_chunk_entities ORDER BY entity_id').all())
+        .toEqual([{ entity_type: 'Location', entity_id: 'even', epoch: 0 }, { entity_type: 'Location', entity_id: 'odd', epoch: 0 }]);
+      expect(db.prepare('SELECT entity_type, entity_id, first_seq FROM audit_entity_spans').all()).toEqual([{ entity_type: 'Task', entity_id: 't1', first_seq: size + 1 }]);
       expect(db.prepare('SELECT seq, client FROM audit_events').all()).toEqual([{ seq: size + 1, client: 'op' }]);
       // compressed: the events' texts repeat each other
       const stored = (db.prepare('SELECT SUM(length(events)) AS n FROM audit_chunks').get() as { n: number }).n;
       expect(stored).toBeLessThan(size * 20);
     } finally {
       db.close();
+    }
+  });
+
+  it('finds an entity\'s events in chunks across epochs, through the epochs\' entries and the chunks\' filters', async () => {
+    const file = join(dir, 'audit-epochs.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    await store.close();
+    // the trail starts just below the end of the first epoch: a batch then spans two epochs
+    const start = EPOCH_EVENTS - 5000;
+    const db = new Database(file);
+    db.prepare("INSERT INTO audit_events (seq, recorded, client, action, interaction, outcome, body) VALUES (?, 0, 'old', 'R', 'read', 0, '{}')").run(start);
+    db.close();
+    const reopened = await openSqliteStore(file);
+    try {
+      const size = 3 * CHUNK_EVENTS;
+      const resource = (i: number) => (i % 1000 === 7 ? 'rare' : `r${i % 50}`);
+      const batch = Array.from({ length: size }, (_, i) => ({
+        recorded: 10 + i, clientId: `c${i % 3}`, action: 'R', interaction: 'read', outcome: 0, entities: [{ type: 'Location', id: resource(i) }], body: `{"n":${i}}`,
+      }));
+      await reopened.appendAudit!(batch.slice(0, size / 2));
+      await reopened.appendAudit!(batch.slice(size / 2));
+      const expected = (id: string, client?: string) => batch.map((e, i) => ({ e, seq: start + 1 + i }))
+        .filter(({ e }) => e.entities[0].id === id && (client === undefined || e.clientId === client)).map(({ seq }) => seq).reverse();
+      for (const [id, client, count] of [['rare', undefined, 3], ['r7', undefined, 50], ['r7', 'c1', 7], ['rare', 'c2', 1], ['absent', undefined, 5]] as const) {
+        const seen: number[] = [];
+        for (let beforeSeq: number | undefined; ;) {
+          const page = await reopened.searchAudit({ count, entityType: 'Location', entityId: id, ...(client ? { clientId: client } : {}), ...(beforeSeq ? { beforeSeq } : {}) });
+          seen.push(...page.map((r) => r.seq));
+          if (page.length < count) break;
+          beforeSeq = page[page.length - 1].seq;
+        }
+        expect(seen, `${id} ${client ?? ''}`).toEqual(expected(id, client));
+      }
+    } finally {
+      await reopened.close();
+    }
+    const check = new Database(file, { readonly: true });
+    try {
+      expect(check.prepare("SELECT epoch FROM audit_chunk_entities WHERE entity_id = 'rare' ORDER BY epoch").all()).toEqual([{ epoch: 0 }, { epoch: 1 }]);
+    } finally {
+      check.close();
     }
   });
 
