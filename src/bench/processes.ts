@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { YOUNG_GENERATION_FLAG } from '../heap.js';
+import { isPostgresUrl } from '../store/open.js';
 import { WalPending } from '../store/sqlite/wal-pending.js';
 
 export interface ServerProcess {
@@ -151,7 +152,7 @@ export function processTreeCpu(pid: number): number {
  * holds a saturating phase's frames would also measure the checkpoints of that backlog.
  */
 export async function waitWalSettled(db: string, maxFrames: number, maxMs = 30_000): Promise<number | null> {
-  if (/^postgres(ql)?:\/\//.test(db)) return null;
+  if (isPostgresUrl(db)) return null;
   const pending = new WalPending(db);
   try {
     const deadline = Date.now() + maxMs;

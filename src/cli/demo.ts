@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore } from '../store/open.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
 import { bulkLoadCacheMiB } from '../store/sqlite/index.js';
 import { generateDataset, writeNdjson } from '../demo/index.js';
 import { openIngestSession } from '../fhir/ingest.js';
 import { BULK_RENDER_THREADS, RenderWorker } from '../fhir/views/render-pool.js';
-import { serve, isPostgresUrl } from '../server/start.js';
+import { serve } from '../server/start.js';
 import { DEMO_CLIENTS, registerDemoClients } from '../server/demo-clients.js';
 import type { Resource } from '../policy/types.js';
 import type { Store } from '../store/contract.js';

@@ -2,8 +2,7 @@
 // Safe to run while servers are up and from several hosts at once (migrations take a lock).
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { isPostgresUrl } from '../server/start.js';
-import { openStore } from '../store/open.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
 import { migrations } from '../store/sql/migrations.js';
 import { postgresDialect, postgresSchemaVersion, redactedUrl } from '../store/postgres/index.js';
 import { defaultDb } from './main.js';

@@ -2,7 +2,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { openStore } from '../store/open.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
 import type { Store } from '../store/contract.js';
 import { buildApp } from './app.js';
 import { TokenService } from './auth/tokens.js';
@@ -22,7 +22,6 @@ export interface ServeOptions {
   habilitations?: string;
 }
 
-export const isPostgresUrl = (db: string) => /^postgres(ql)?:\/\//.test(db);
 
 /** The token key: ROR_TOKEN_SECRET, else a key file created on first start (shared by every worker). */
 export function tokenSecret(db: string, keyFile?: string): Uint8Array {

@@ -3,9 +3,12 @@
 import type { Store } from './contract.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite/index.js';
 
+/** Whether a database address names PostgreSQL (anything else is a SQLite file). */
+export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
+
 /** `sqlite`: options of the embedded store (a server passes backgroundCheckpoint). */
 export async function openStore(url: string, sqlite: SqliteStoreOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  if (isPostgresUrl(url)) {
     let mod: { openPostgresStore?: (url: string) => Promise<Store> };
     try {
       mod = await import('./postgres/index.js' as string);
