@@ -103,6 +103,51 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await store.countResources()).toEqual({ Organization: 2, Location: 1 });
       });
 
+      it('reads back the whole text of views written with their parts, on every read path', async () => {
+        // three versions of a Location whose views share two of their three list items
+        const item = (n: number, v: number) => `{"url":"u${n}","valueString":"${'indicator '.repeat(10)}${n}.${v}"}`;
+        const pieces = (version: number, profile: number): string[] => [
+          `{"resourceType":"Location","id":"lp","meta":{"versionId":"${version}","lastUpdated":"t${version}"},"extension":[`,
+          item(1, 0), ',', item(2, version), ',', item(3, profile), `],"name":"${'n'.repeat(2100)}"}`,
+        ];
+        const meta = (version: number) => `,"meta":{"versionId":"${version}","lastUpdated":"t${version}"}`;
+        const cutStart = '{"resourceType":"Location","id":"lp"'.length;
+        const rawOf = (version: number) => { const t = pieces(version, 1).join(''); return t.slice(0, cutStart) + t.slice(cutStart + meta(version).length); };
+        for (const version of [1, 2, 3]) {
+          await store.transaction(async (tx) => tx.write({
+            resource: { type: 'Location', id: 'lp', version, lastUpdated: version * 100, body: rawOf(version) },
+            views: [0, 1].map((profile) => ({ profile, version, lastUpdated: version * 100, body: pieces(version, profile).join(''), parts: pieces(version, profile), hash: `h${version}.${profile}` })),
+            index: [],
+            resourceInView: { profile: 1, cutStart, cutLength: meta(version).length },
+          }));
+        }
+        // a body whose pieces do not make its text is stored as its text
+        const wrong = [...pieces(4, 0)];
+        wrong[3] = item(2, 99);
+        await store.transaction(async (tx) => tx.write({
+          resource: { type: 'Location', id: 'lp', version: 4, lastUpdated: 400, body: rawOf(4) },
+          views: [{ profile: 0, version: 4, lastUpdated: 400, body: pieces(4, 0).join(''), parts: wrong, hash: 'h4.0' }],
+          index: [],
+        }));
+        const text = (version: number, profile: number) => pieces(version, profile).join('');
+        expect((await store.readResource('Location', 'lp'))?.body).toBe(rawOf(4));
+        expect((await store.readResources([{ type: 'Location', id: 'lp' }]))[0].body).toBe(rawOf(4));
+        expect((await store.readResourceVersion('Location', 'lp', 2))?.body).toBe(rawOf(2));
+        expect((await store.resourceHistory('Location', 'lp', { count: 10 })).map((h) => h.body)).toEqual([4, 3, 2, 1].map(rawOf));
+        expect((await store.readView('Location', 'lp', 0))?.body).toBe(text(4, 0));
+        expect((await store.readView('Location', 'lp', 1))?.body).toBe(text(3, 1));
+        expect((await store.readViews('Location', ['lp'], 1))[0].view.body).toBe(text(3, 1));
+        if (store.readViewAsBytes) expect((await store.readViewAsBytes('Location', 'lp', 1))?.bytes?.toString('utf8')).toBe(text(3, 1));
+        if (store.readViewBytes) expect((await store.readViewBytes('Location', ['lp'], 1))[0].bytes.toString('utf8')).toBe(text(3, 1));
+        expect((await store.readViewVersion('Location', 'lp', 0, 2))?.body).toBe(text(2, 0));
+        expect((await store.viewHistory('Location', 'lp', 0, { count: 10 })).map((v) => v.body)).toEqual([text(4, 0), text(3, 0), text(2, 0), text(1, 0)]);
+        // inside a transaction too
+        await store.transaction(async (tx) => {
+          expect((await tx.readResourceVersion('Location', 'lp', 3))?.body).toBe(rawOf(3));
+          expect((await tx.readView('Location', 'lp', 1))?.body).toBe(text(3, 1));
+        });
+      });
+
       it('versions each profile view independently and keeps its history', async () => {
         await put(store, { type: 'Organization', id: 'a', version: 1, viewLu: 100 });
         const v2body = '{"changed-for-profile-1":true}';

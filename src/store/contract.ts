@@ -27,6 +27,14 @@ export interface StoredView {
   hash: string;
 }
 
+/** A view as a write gives it: `parts`, when given, are pieces whose concatenation is exactly `body`:
+ * at odd positions, pieces that successive versions of the view share (its list items), at even positions
+ * the text between them. The store may keep the shared pieces once for all versions. Reads always return
+ * the whole text. */
+export interface WrittenView extends StoredView {
+  parts?: readonly string[];
+}
+
 /** A current, existing view as the UTF-8 bytes of its body: served as is, never decoded nor re-encoded. */
 export interface ViewBytes {
   id: string;
@@ -39,7 +47,7 @@ export interface ViewBytes {
 export interface ResourceWrite {
   resource: StoredResource;
   /** New versions of the views that changed (profiles not listed keep their current view). */
-  views: StoredView[];
+  views: WrittenView[];
   /** The complete set of index rows of the resource (replaces the previous set). Null: unchanged. */
   index: IndexEntry[] | null;
   /** With it, `index` is the complete set of rows of these parameters only (it replaces their previous

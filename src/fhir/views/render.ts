@@ -3,13 +3,14 @@
 
 import crypto from 'node:crypto';
 import { PROFILES, renderViews, type PolicyContext, type Resource } from '../../policy/index.js';
-import type { ResourceInView, StoredView } from '../../store/contract.js';
+import type { ResourceInView, StoredView, WrittenView } from '../../store/contract.js';
+import { PART_MIN_CHARS } from '../../store/sql/body-parts.js';
 import type { IndexEntry, IndexKind } from '../../store/query.js';
 import { extractIndex } from '../search/index.js';
 
 export interface RenderOutcome {
   /** New versions of the views that changed. */
-  changed: StoredView[];
+  changed: WrittenView[];
   /** The resource's index rows, masks set. */
   index: IndexEntry[];
   /** Profiles for which the resource exists after the change. */
@@ -38,6 +39,8 @@ const ABSENT = 'absent';
 interface Serialised {
   content: string;
   body(version: number, lastUpdated: number): string;
+  /** body(version, lastUpdated) as pieces (sharedPieces), when item texts are remembered. */
+  parts(version: number, lastUpdated: number): string[] | undefined;
   /** The characters of body(version, lastUpdated) that content does not have: one range, the server meta. */
   metaCut(version: number, lastUpdated: number): { cutStart: number; cutLength: number };
 }
@@ -68,28 +71,53 @@ function itemText(item: unknown, itemTexts: WeakMap<object, string>): string {
 
 /** JSON.stringify(object), its top-level lists written from their items' remembered texts (when on). */
 export function stringifyShared(object: Record<string, unknown>): string {
+  const pieces = sharedPieces(object);
+  return pieces ? pieces.join('') : JSON.stringify(object);
+}
+
+/**
+ * The text of stringifyShared(object) as pieces (null unless item texts are remembered): each top-level list
+ * item's remembered text of PART_MIN_CHARS or more is a piece of its own (odd positions), the text between
+ * them another (even positions). A store keeps the items once for every version that has them
+ * (WrittenView.parts).
+ */
+export function sharedPieces(object: Record<string, unknown>): string[] | null {
   const texts = itemTexts;
-  if (!texts) return JSON.stringify(object);
-  let out = '';
+  if (!texts) return null;
+  const pieces: string[] = [];
+  let literal = '';
+  let first = true;
   for (const key of Object.keys(object)) {
     const value = object[key];
-    let text: string | undefined;
     if (Array.isArray(value)) {
-      text = '[';
-      for (let i = 0; i < value.length; i++) text += i ? `,${itemText(value[i], texts)}` : itemText(value[i], texts);
-      text += ']';
-    } else text = JSON.stringify(value);
-    if (text === undefined) continue; // undefined, a function, a symbol: left out, as JSON.stringify does
-    out += `${out ? ',' : '{'}${JSON.stringify(key)}:${text}`;
+      literal += `${first ? '{' : ','}${JSON.stringify(key)}:[`;
+      for (let i = 0; i < value.length; i++) {
+        const text = itemText(value[i], texts);
+        if (i) literal += ',';
+        if (text.length < PART_MIN_CHARS) literal += text;
+        else {
+          pieces.push(literal, text);
+          literal = '';
+        }
+      }
+      literal += ']';
+    } else {
+      const text = JSON.stringify(value);
+      if (text === undefined) continue; // undefined, a function, a symbol: left out, as JSON.stringify does
+      literal += `${first ? '{' : ','}${JSON.stringify(key)}:${text}`;
+    }
+    first = false;
   }
-  return out ? `${out}}` : '{}';
+  pieces.push(literal + (first ? '{}' : '}'));
+  return pieces;
 }
 
 function serialise(view: Resource): Serialised {
   const { resourceType, id, meta, ...rest } = view as Resource & { meta?: Record<string, unknown> };
   const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
   const head = `{"resourceType":${JSON.stringify(resourceType)}${id === undefined ? '' : `,"id":${JSON.stringify(id)}`}`;
-  const restText = stringifyShared(rest);
+  const restPieces = sharedPieces(rest);
+  const restText = restPieces ? restPieces.join('') : JSON.stringify(rest);
   const tail = restText === '{}' ? '}' : `,${restText.slice(1)}`;
   const metaText = JSON.stringify(metaRest);
   const hasMeta = metaText !== '{}';
@@ -98,6 +126,11 @@ function serialise(view: Resource): Serialised {
     content: `${head}${hasMeta ? `,"meta":${metaText}` : ''}${tail}`,
     body(version, lastUpdated) {
       return `${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}${tail}`;
+    },
+    parts(version, lastUpdated) {
+      if (!restPieces || restText === '{}') return undefined;
+      // the first piece opens the object: `{` becomes the `,` after the meta
+      return [`${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}},${restPieces[0].slice(1)}`, ...restPieces.slice(1)];
     },
     metaCut(version, lastUpdated) {
       const length = server(version, lastUpdated).length;
@@ -121,7 +154,7 @@ export function viewBody(view: Resource, version: number, lastUpdated: number): 
 export function renderResource(raw: Resource, ctx: PolicyContext, current: StoredView[], now: number, rawText?: string | null, scope?: IndexScope): RenderOutcome {
   const rendered = renderViews(raw, ctx);
   const byProfile = new Map(current.map((v) => [v.profile, v]));
-  const changed: StoredView[] = [];
+  const changed: WrittenView[] = [];
   const distinct = new Map<string, { view: Resource; mask: number }>();
   let existence = 0;
   let previousExistence = 0;
@@ -129,7 +162,7 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
 
   // The redactor shares one object between identical views: serialise and hash each object once.
   const serialised = new Map<Resource, Serialised & { hash: string }>();
-  const bodies = new Map<string, string>();
+  const bodies = new Map<string, { body: string; parts: string[] | undefined }>();
   for (const p of PROFILES) {
     const view = rendered.views[p];
     const before = byProfile.get(p);
@@ -150,15 +183,15 @@ export function renderResource(raw: Resource, ctx: PolicyContext, current: Store
     }
     if (before ? before.hash === hash : hash === ABSENT) continue;
     const version = (before?.version ?? 0) + 1;
-    let body: string | null = null;
+    let text: { body: string; parts: string[] | undefined } | null = null;
     if (view) {
       const key = `${hash}|${version}`;
       const ser = serialised.get(view)!;
-      body = bodies.get(key) ?? ser.body(version, now);
-      bodies.set(key, body);
+      text = bodies.get(key) ?? { body: ser.body(version, now), parts: ser.parts(version, now) };
+      bodies.set(key, text);
       if (!resourceInView && rawText && ser.content === rawText) resourceInView = { profile: p, ...ser.metaCut(version, now) };
     }
-    changed.push({ profile: p, version, lastUpdated: now, hash, body });
+    changed.push({ profile: p, version, lastUpdated: now, hash, body: text?.body ?? null, ...(text?.parts ? { parts: text.parts } : {}) });
   }
 
   // extractIndex returns fresh, deduplicated entries: their masks are set in place

@@ -4,7 +4,7 @@
 // so what it remembers stays exactly what the store would answer.
 
 import { sameExtensionClass, type ProfileMask, type Resource } from '../../policy/index.js';
-import type { ResourceInView, StoredResource, StoredView, StoreTx } from '../../store/contract.js';
+import type { ResourceInView, StoredResource, StoredView, StoreTx, WrittenView } from '../../store/contract.js';
 import { changedElements } from '../changed-elements.js';
 import { parseStored, rememberParsed } from '../parsed-bodies.js';
 import { paramsReading } from '../search/index.js';
@@ -55,7 +55,11 @@ const knownOf = (s: StoredWithRaw, parse: (type: string, id: string, text: strin
 /** A new version's text, parsed once here: nothing to gain from the shared parsed bodies (an import). */
 const parseNew = (_type: string, _id: string, text: string) => JSON.parse(text) as Resource;
 /** View states without their bodies: the renderer needs only version, hash and existence. */
-const light = (v: StoredView): StoredView => (v.body === null || v.body === '' ? v : { ...v, body: '' });
+const light = (v: WrittenView): StoredView => {
+  if (v.body === null || v.body === '') return v;
+  const { parts: _parts, ...state } = v;
+  return { ...state, body: '' };
+};
 
 export class SessionNeighbourhood implements Neighbourhood {
   private readonly known = new Map<string, Known>();
@@ -193,7 +197,7 @@ export class SessionNeighbourhood implements Neighbourhood {
 
   /** Writes a resource's views and index; its row too if it is still unwritten. `indexScope`: `index` holds
    * the rows of these parameters only. */
-  async writeRender(type: string, id: string, views: StoredView[], index: StoredIndex, resourceInView?: ResourceInView, indexScope?: IndexScope): Promise<void> {
+  async writeRender(type: string, id: string, views: WrittenView[], index: StoredIndex, resourceInView?: ResourceInView, indexScope?: IndexScope): Promise<void> {
     const k = key(type, id);
     const scope = indexScope ? { indexScope } : {};
     const pending = this.unwritten.get(k);

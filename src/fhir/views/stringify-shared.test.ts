@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rememberItemTexts, stringifyShared } from './render.js';
+import { PART_MIN_CHARS } from '../../store/sql/body-parts.js';
+import { rememberItemTexts, sharedPieces, stringifyShared } from './render.js';
 
 describe('stringifyShared', () => {
   rememberItemTexts();
@@ -19,5 +20,22 @@ describe('stringifyShared', () => {
     expect(stringifyShared(odd)).toBe(JSON.stringify(odd));
     expect(stringifyShared({})).toBe('{}');
     expect(stringifyShared({ u: undefined })).toBe('{}');
+  });
+
+  it('cuts the text into pieces: the long list items at odd positions, the text between them at even ones', () => {
+    const long = fc.string({ minLength: PART_MIN_CHARS, maxLength: 200 }).map((valueString) => ({ url: 'u', valueString }));
+    const items = fc.array(fc.oneof(long, fc.jsonValue()), { maxLength: 6 });
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), items)), items, (object, list) => {
+      const value = { ...object, extension: list, other: [...list].reverse() };
+      const pieces = sharedPieces(value)!;
+      expect(pieces.join('')).toBe(JSON.stringify(value));
+      expect(pieces.length % 2).toBe(1);
+      const every = Object.values(value).filter(Array.isArray).flat().map((i) => JSON.stringify(i) ?? 'null');
+      const texts = new Set(every);
+      pieces.forEach((p, i) => {
+        if (i % 2 === 1) expect(texts.has(p) && p.length >= PART_MIN_CHARS).toBe(true);
+      });
+      expect((pieces.length - 1) / 2).toBe(every.filter((t) => t.length >= PART_MIN_CHARS).length);
+    }), { numRuns: 300 });
   });
 });

@@ -36,6 +36,10 @@
 //                                                          of those resources
 //   audit_chunk_clients(client, first_seq)                 (v7) the clients of each chunk's events
 //   audit_chunk_entities(entity_type, entity_id, epoch)    (v7) the resources the chunks of an epoch mention
+//   bodies.parts                                           (v8) when set, the body is this list of pieces (JSON:
+//                                                          literal texts and body_parts ids; body is then ''):
+//                                                          sql/body-parts.ts
+//   body_parts(part, text)                                 (v8) pieces shared by the bodies of successive versions
 import type { Dialect } from './dialect.js';
 
 export interface Migration {
@@ -180,6 +184,17 @@ export function migrations(d: Dialect): Migration[] {
         `CREATE TABLE audit_chunk_clients (client ${text} NOT NULL, first_seq ${int} NOT NULL, PRIMARY KEY (client, first_seq))${withoutRowid}`,
         `CREATE TABLE audit_chunk_entities (entity_type ${text} NOT NULL, entity_id ${text} NOT NULL, epoch ${int} NOT NULL,
            PRIMARY KEY (entity_type, entity_id, epoch))${withoutRowid}`,
+      ],
+    },
+    {
+      // Bodies as lists of shared pieces (sql/body-parts.ts): each version of a patched Location's views
+      // stored its whole text (~12 KB) for one changed indicator. Written by the embedded store's writes
+      // of the REST API; bodies written before, imports and PostgreSQL keep whole texts.
+      version: 8,
+      name: 'body parts',
+      statements: [
+        `ALTER TABLE bodies ADD COLUMN parts ${text}`,
+        `CREATE TABLE body_parts (part ${autoId}, text ${text} NOT NULL)`,
       ],
     },
   ];

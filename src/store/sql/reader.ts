@@ -7,9 +7,13 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { cutText } from './body-cut.js';
+import { joinParts, parsePartsList, partIds, type PartsList } from './body-parts.js';
+import { SizedLru } from '../../sized-lru.js';
 
-interface ResourceRow { type: string; id: string; version: number; last_updated: number; body: string | null; cut_start: number | null; cut_length: number | null }
-interface ViewRow { profile: number; version: number; last_updated: number; hash: string; body: string | null }
+/** `parts`: the body's list of pieces when it is stored as parts (body-parts.ts; its `body` is then ''). */
+interface ResourceRow { type: string; id: string; version: number; last_updated: number; body: string | null; parts?: string | null; cut_start: number | null; cut_length: number | null }
+interface ViewRow { profile: number; version: number; last_updated: number; hash: string; body: string | null; parts?: string | null }
+type BytesRow = { body: Buffer | string | null; parts?: string | null };
 interface ClientRow { id: string; secret_hash: string; cu: string; write: string; egs: string; operator: number; created_at: number }
 
 /** A body stored inside a view's (cut set) is that view's text without the cut characters. */
@@ -44,9 +48,11 @@ export function windowTotal(compiled: CompiledSearch, rows: SearchRow[]): { n: n
   return compiled.selectWithTotal && rows.length > 0 ? { n: Number(rows[0][TOTAL_COLUMN]) } : undefined;
 }
 
-const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body, h.cut_start, h.cut_length';
+const RESOURCE_COLS = 'r.type, r.id, h.version, h.last_updated, b.body, b.parts, h.cut_start, h.cut_length';
 const BODY = 'LEFT JOIN bodies b ON b.bid = h.bid';
-const VIEW_COLS = 'v.profile, v.version, v.last_updated, v.hash, b.body';
+const VIEW_COLS = 'v.profile, v.version, v.last_updated, v.hash, b.body, b.parts';
+/** Characters of body parts remembered by a reader (parts are immutable: never updated nor deleted). */
+const PART_CACHE_CHARS = 8 * 1024 * 1024;
 
 function groupByType(refs: readonly { type: string; id: string }[]): Map<string, string[]> {
   const byType = new Map<string, string[]>();
@@ -83,9 +89,9 @@ export class SqlReader implements StoreReader {
         FROM res r JOIN views v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? ORDER BY v.profile`,
       view: `SELECT ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       views: `SELECT r.id AS id, ${VIEW_COLS} FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
-      viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${bytes} AS body
+      viewBytes: `SELECT r.id AS id, v.version, v.last_updated, ${bytes} AS body, b.parts
         FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND ${d.inList('r.id', '?')}`,
-      viewAsBytes: `SELECT v.version, v.last_updated, ${bytes} AS body
+      viewAsBytes: `SELECT v.version, v.last_updated, ${bytes} AS body, b.parts
         FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid WHERE r.type = ? AND r.id = ?`,
       viewVersion: `SELECT ${VIEW_COLS} FROM res r JOIN view_history v ON v.rid = r.rid AND v.profile = ? LEFT JOIN bodies b ON b.bid = v.bid
         WHERE r.type = ? AND r.id = ? AND v.version = ?`,
@@ -106,6 +112,7 @@ export class SqlReader implements StoreReader {
         JOIN res t ON t.type = x.target_type AND t.id = x.target_id AND t.deleted = 0
         JOIN views tv ON tv.rid = t.rid AND tv.profile = sv.profile AND ${visible('tv')}
         WHERE x.target_type = ? AND ${d.inList('x.target_id', '?')} AND x.pid = ? AND ${d.hasBit('x.mask', '?')} AND s.type = ?`,
+      parts: `SELECT part, text FROM body_parts WHERE ${d.inList('part', '?')}`,
       countResources: 'SELECT type, COUNT(*) AS n FROM res WHERE deleted = 0 GROUP BY type',
       client: 'SELECT * FROM clients WHERE id = ?',
       clients: 'SELECT * FROM clients ORDER BY id',
@@ -114,13 +121,13 @@ export class SqlReader implements StoreReader {
 
   async readResource(type: string, id: string): Promise<StoredResource | null> {
     const row = await this.q.get<ResourceRow>(this.sql.resource, [type, id]);
-    return row ? toResource(row) : null;
+    return row ? toResource(await this.joined(row)) : null;
   }
 
   async readResources(refs: { type: string; id: string }[]): Promise<StoredResource[]> {
     const out: StoredResource[] = [];
     for (const [type, ids] of groupByType(refs)) {
-      const rows = await this.q.all<ResourceRow>(this.sql.resources, [type, this.d.listValue(ids)]);
+      const rows = await this.joinedAll(await this.q.all<ResourceRow>(this.sql.resources, [type, this.d.listValue(ids)]));
       for (const r of rows) out.push(toResource(r));
     }
     return out;
@@ -128,12 +135,12 @@ export class SqlReader implements StoreReader {
 
   async readResourceVersion(type: string, id: string, version: number): Promise<StoredResource | null> {
     const row = await this.q.get<ResourceRow>(this.sql.resourceVersion, [type, id, version]);
-    return row ? toResource(row) : null;
+    return row ? toResource(await this.joined(row)) : null;
   }
 
   async resourceHistory(type: string, id: string, opts: HistoryOptions): Promise<StoredResource[]> {
     const rows = await this.q.all<ResourceRow>(this.sql.resourceHistory, [type, id, ...historyBounds(opts)]);
-    return rows.map(toResource);
+    return (await this.joinedAll(rows)).map(toResource);
   }
 
   async readViewStates(type: string, id: string): Promise<StoredView[]> {
@@ -142,24 +149,24 @@ export class SqlReader implements StoreReader {
 
   async readView(type: string, id: string, profile: number): Promise<StoredView | null> {
     const row = await this.q.get<ViewRow>(this.sql.view, [profile, type, id]);
-    return row ? toView(row) : null;
+    return row ? toView(await this.joined(row)) : null;
   }
 
   async readViews(type: string, ids: string[], profile: number): Promise<{ id: string; view: StoredView }[]> {
     if (ids.length === 0) return [];
-    const rows = await this.q.all<ViewRow & { id: string }>(this.sql.views, [profile, type, this.d.listValue(ids)]);
+    const rows = await this.joinedAll(await this.q.all<ViewRow & { id: string }>(this.sql.views, [profile, type, this.d.listValue(ids)]));
     return rows.map((r) => ({ id: r.id, view: toView(r) }));
   }
 
   async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
-    const row = await this.q.get<{ version: number; last_updated: number; body: Buffer | string | null }>(this.sql.viewAsBytes, [profile, type, id]);
-    return row ? { version: Number(row.version), lastUpdated: Number(row.last_updated), bytes: asBytes(row.body) } : null;
+    const row = await this.q.get<{ version: number; last_updated: number } & BytesRow>(this.sql.viewAsBytes, [profile, type, id]);
+    return row ? { version: Number(row.version), lastUpdated: Number(row.last_updated), bytes: asBytes((await this.joined(row)).body) } : null;
   }
 
   async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
     if (ids.length === 0) return [];
-    const rows = await this.q.all<{ id: string; version: number; last_updated: number; body: Buffer | string | null }>(
-      this.sql.viewBytes, [profile, type, this.d.listValue(ids)]);
+    const rows = await this.joinedAll(await this.q.all<{ id: string; version: number; last_updated: number } & BytesRow>(
+      this.sql.viewBytes, [profile, type, this.d.listValue(ids)]));
     return rows.map((r) => ({
       id: r.id, version: Number(r.version), lastUpdated: Number(r.last_updated),
       bytes: asBytes(r.body) ?? Buffer.alloc(0), // never null: the join keeps existing views only
@@ -168,11 +175,56 @@ export class SqlReader implements StoreReader {
 
   async readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null> {
     const row = await this.q.get<ViewRow>(this.sql.viewVersion, [profile, type, id, version]);
-    return row ? toView(row) : null;
+    return row ? toView(await this.joined(row)) : null;
   }
 
   async viewHistory(type: string, id: string, profile: number, opts: HistoryOptions): Promise<StoredView[]> {
-    return (await this.q.all<ViewRow>(this.sql.viewHistory, [profile, type, id, ...historyBounds(opts)])).map(toView);
+    return (await this.joinedAll(await this.q.all<ViewRow>(this.sql.viewHistory, [profile, type, id, ...historyBounds(opts)]))).map(toView);
+  }
+
+  private readonly partTexts = new SizedLru<number, string>(PART_CACHE_CHARS);
+
+  /** The texts of body parts, from the cache or the database (one statement for the missing ones). */
+  protected async partTextsOf(lists: PartsList[]): Promise<(id: number) => string> {
+    const found = new Map<number, string>();
+    const missing: number[] = [];
+    for (const list of lists) {
+      for (const id of partIds(list)) {
+        if (found.has(id)) continue;
+        const text = this.partTexts.get(id);
+        if (text === undefined) missing.push(id);
+        else found.set(id, text);
+      }
+    }
+    if (missing.length) {
+      for (const row of await this.q.all<{ part: number; text: string }>(this.sql.parts, [this.d.listValue(missing)])) {
+        found.set(Number(row.part), row.text);
+        this.partTexts.set(Number(row.part), row.text, row.text.length);
+      }
+    }
+    return (id) => {
+      const text = found.get(id);
+      if (text === undefined) throw new Error(`body part ${id} is missing`);
+      return text;
+    };
+  }
+
+  /** Rows whose body is stored as parts, with the body put together (the same type as stored: text, or
+   * bytes when the row's body is bytes). Other rows are returned as they are. */
+  protected async joinedAll<R extends BytesRow>(rows: R[]): Promise<R[]> {
+    if (!rows.some((r) => r.parts != null)) return rows;
+    const lists = rows.map((r) => (r.parts == null ? null : parsePartsList(r.parts)));
+    const textOf = await this.partTextsOf(lists.filter((l): l is PartsList => l !== null));
+    return rows.map((r, i) => {
+      const list = lists[i];
+      if (!list) return r;
+      const text = joinParts(list, textOf);
+      return { ...r, body: Buffer.isBuffer(r.body) ? Buffer.from(text, 'utf8') : text, parts: null } as R;
+    });
+  }
+
+  protected async joined<R extends BytesRow>(row: R): Promise<R> {
+    return row.parts == null ? row : (await this.joinedAll([row]))[0];
   }
 
   async referrers(type: string, id: string, params?: string[]): Promise<Referrer[]> {

@@ -97,7 +97,7 @@ export class TxReadCache {
     if (before) {
       // view states: version, instant, hash; the body only says whether the view exists
       const merged = new Map(before.map((v) => [v.profile, v]));
-      for (const v of change.views) merged.set(v.profile, { ...v, body: v.body === null ? null : '' });
+      for (const { parts: _parts, ...v } of change.views) merged.set(v.profile, { ...v, body: v.body === null ? null : '' });
       this.states.set(key, [...merged.values()].sort((a, b) => a.profile - b.profile));
     }
     if (changesReferences(change)) this.referrerLists = new Map();

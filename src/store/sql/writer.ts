@@ -7,6 +7,7 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { holdsBody } from './body-cut.js';
+import { COMPOSITE_MIN_CHARS, PART_MIN_CHARS, type PartIds, type PartsList } from './body-parts.js';
 
 /** Identity of a view body for deduplication: sha-256 of its UTF-8 bytes. */
 export const bodyDigest: (body: string) => Buffer = typeof crypto.hash === 'function'
@@ -51,13 +52,14 @@ function indexValues(e: IndexEntry): unknown[] {
 }
 
 /** The view body holding a write's resource body, when the write says so and it holds. */
-export function resourceInView(change: ResourceWrite): { viewBody: string; cutStart: number; cutLength: number } | undefined {
+export function resourceInView(change: ResourceWrite): { viewBody: string; parts?: readonly string[]; cutStart: number; cutLength: number } | undefined {
   const cut = change.resourceInView;
   const body = change.resource.body;
   if (!cut || body === null) return undefined;
-  const viewBody = change.views.find((v) => v.profile === cut.profile)?.body;
+  const view = change.views.find((v) => v.profile === cut.profile);
+  const viewBody = view?.body;
   if (!viewBody || !holdsBody(viewBody, cut, body)) return undefined;
-  return { viewBody, cutStart: cut.cutStart, cutLength: cut.cutLength };
+  return { viewBody, ...(view.parts ? { parts: view.parts } : {}), cutStart: cut.cutStart, cutLength: cut.cutLength };
 }
 
 /** Index rows ([rid, pid, ...values]) by pid. */
@@ -147,6 +149,12 @@ export interface SqlWriterOptions {
   /** Row ids of resources remembered between transactions (tx-read-cache.ts): a known resource's row is
    * updated without looking it up. */
   rids?: { rid(type: string, id: string): number | undefined; rememberRid(type: string, id: string, rid: number): void };
+  /**
+   * Bodies given with their pieces (WrittenView.parts) are stored as parts (body-parts.ts): the ids of the
+   * parts already stored, remembered between transactions (the adapter commits or rolls them back with
+   * the transaction). With sequentialBodyIds only: part ids are assigned in turn the same way.
+   */
+  parts?: PartIds;
 }
 
 /** The digest column of a body stored with sequentialBodyIds: 0x00 then the body id (big-endian), 9
@@ -161,6 +169,8 @@ export class SqlWriter {
   private readonly sql: Record<string, string>;
   /** The next body id (sequentialBodyIds), read at the first body of the transaction. */
   private nextBid: number | null = null;
+  /** The next part id, read at the first new part of the transaction. */
+  private nextPart: number | null = null;
 
   /** Index rows carry an engine row id (SQLite): a changed row is deleted alone. */
   private readonly rowIds: boolean;
@@ -177,7 +187,9 @@ export class SqlWriter {
       findBody: 'SELECT bid FROM bodies WHERE digest = ?',
       insertBody: 'INSERT INTO bodies (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING bid',
       lastBid: 'SELECT COALESCE(MAX(bid), 0) AS bid FROM bodies',
-      insertBodyAt: 'INSERT INTO bodies (bid, digest, body) VALUES (?, ?, ?)',
+      insertBodyAt: 'INSERT INTO bodies (bid, digest, body, parts) VALUES (?, ?, ?, ?)',
+      lastPart: 'SELECT COALESCE(MAX(part), 0) AS part FROM body_parts',
+      insertPart: 'INSERT INTO body_parts (part, text) VALUES (?, ?)',
       view: `INSERT INTO views (rid, profile, version, last_updated, hash, bid) VALUES #
         ${d.upsert(['rid', 'profile'], ['version', 'last_updated', 'hash', 'bid'])}`,
       viewHistory: `INSERT INTO view_history (rid, profile, version, last_updated, hash, bid) VALUES #
@@ -217,7 +229,7 @@ export class SqlWriter {
       const inView = r.body === null ? undefined : resourceInView(change);
       if (inView) {
         // the resource is its view's text without the view's meta: that text is stored once
-        resourceBid = await this.bodyId(inView.viewBody);
+        resourceBid = await this.bodyId(inView.viewBody, inView.parts);
         bidOfBody.set(inView.viewBody, resourceBid);
         cut = [inView.cutStart, inView.cutLength];
       } else if (r.body !== null) {
@@ -236,7 +248,7 @@ export class SqlWriter {
       profiles.add(v.profile);
       let bid: number | null = null;
       if (v.body !== null) {
-        bid = bidOfBody.get(v.body) ?? (await this.bodyId(v.body));
+        bid = bidOfBody.get(v.body) ?? (await this.bodyId(v.body, v.parts));
         bidOfBody.set(v.body, bid);
       }
       viewRows.push([rid, v.profile, v.version, v.lastUpdated, v.hash, bid]);
@@ -375,17 +387,44 @@ export class SqlWriter {
     return text;
   }
 
-  private async bodyId(body: string): Promise<number> {
+  private async bodyId(body: string, parts?: readonly string[]): Promise<number> {
     if (this.options.sequentialBodyIds) {
       this.nextBid ??= Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
       const bid = this.nextBid++;
-      await this.q.run(this.sql.insertBodyAt, [bid, surrogateDigest(bid), body]);
+      const list = parts && this.options.parts && body.length >= COMPOSITE_MIN_CHARS && parts.join('') === body ? await this.partsList(parts, this.options.parts) : null;
+      await this.q.run(this.sql.insertBodyAt, [bid, surrogateDigest(bid), list ? '' : body, list]);
       return bid;
     }
     const digest = bodyDigest(body);
     const inserted = await this.q.get<{ bid: number }>(this.sql.insertBody, [digest, body]);
     if (inserted) return Number(inserted.bid);
     return Number((await this.q.get<{ bid: number }>(this.sql.findBody, [digest]))!.bid);
+  }
+
+  /** The stored list of a body's pieces: the long shareable ones (odd positions) as part ids (stored when
+   * new), the others inline. */
+  private async partsList(pieces: readonly string[], ids: PartIds): Promise<string> {
+    const list: PartsList = [];
+    let literal = '';
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (i % 2 === 0 || piece.length < PART_MIN_CHARS) {
+        literal += piece;
+        continue;
+      }
+      if (literal) list.push(literal);
+      literal = '';
+      let id = ids.get(piece);
+      if (id === undefined) {
+        this.nextPart ??= Number((await this.q.get<{ part: number }>(this.sql.lastPart, []))!.part) + 1;
+        id = this.nextPart++;
+        await this.q.run(this.sql.insertPart, [id, piece]);
+        ids.add(piece, id);
+      }
+      list.push(id);
+    }
+    if (literal) list.push(literal);
+    return JSON.stringify(list);
   }
 
   async putClient(c: ClientRecord): Promise<void> {

@@ -16,8 +16,8 @@ const VIEW_REF = `SELECT v.version, v.last_updated, v.bid FROM res r JOIN views 
   WHERE r.type = ? AND r.id = ?`;
 const VIEW_REFS = `SELECT r.id, v.version, v.last_updated, v.bid FROM res r JOIN views v ON v.rid = r.rid AND v.profile = ?
   WHERE r.type = ? AND r.id IN (SELECT value FROM json_each(?)) AND v.bid IS NOT NULL`;
-const BODY = 'SELECT CAST(body AS BLOB) AS body FROM bodies WHERE bid = ?';
-const BODIES = 'SELECT bid, CAST(body AS BLOB) AS body FROM bodies WHERE bid IN (SELECT value FROM json_each(?))';
+const BODY = 'SELECT CAST(body AS BLOB) AS body, parts FROM bodies WHERE bid = ?';
+const BODIES = 'SELECT bid, CAST(body AS BLOB) AS body, parts FROM bodies WHERE bid IN (SELECT value FROM json_each(?))';
 
 export class SnapshotReader extends SqlReader {
   private readonly snapshot: (compiled: CompiledSearch, query: SearchQuery) => SearchResult;
@@ -41,10 +41,10 @@ export class SnapshotReader extends SqlReader {
     return this.snapshot(compiled, query);
   }
 
-  private body(bid: number): Buffer {
+  private async body(bid: number): Promise<Buffer> {
     let bytes = this.bodies.get(bid);
     if (!bytes) {
-      bytes = this.conn.getSync<{ body: Buffer }>(BODY, [bid])!.body;
+      bytes = (await this.joined(this.conn.getSync<{ body: Buffer; parts: string | null }>(BODY, [bid])!)).body;
       this.bodies.set(bid, bytes);
     }
     return bytes;
@@ -53,7 +53,7 @@ export class SnapshotReader extends SqlReader {
   override async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
     const ref = this.refs.get(profile, type, id, () => this.conn.getSync<ViewRef>(VIEW_REF, [profile, type, id]));
     if (!ref) return null;
-    return { version: ref.version, lastUpdated: ref.last_updated, bytes: ref.bid === null ? null : this.body(ref.bid) };
+    return { version: ref.version, lastUpdated: ref.last_updated, bytes: ref.bid === null ? null : await this.body(ref.bid) };
   }
 
   override async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
@@ -64,7 +64,7 @@ export class SnapshotReader extends SqlReader {
     const missing = refs.filter((_, i) => bytes[i] === undefined).map((r) => r.bid);
     if (missing.length > 0) {
       const fetched = new Map<number, Buffer>();
-      for (const row of this.conn.allSync<{ bid: number; body: Buffer }>(BODIES, [JSON.stringify(missing)])) {
+      for (const row of await this.joinedAll(this.conn.allSync<{ bid: number; body: Buffer; parts: string | null }>(BODIES, [JSON.stringify(missing)]))) {
         fetched.set(row.bid, row.body);
         this.bodies.set(row.bid, row.body);
       }

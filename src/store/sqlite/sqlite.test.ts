@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { change, runStoreContract } from '../contract.suite.js';
 import { openStore } from '../open.js';
+import type { StoreTx } from '../contract.js';
 import type { IndexKind, SearchQuery } from '../query.js';
 import { compileSearch } from '../sql/compile-search.js';
 import { surrogateDigest } from '../sql/writer.js';
@@ -241,6 +242,40 @@ describe('sqlite specifics', () => {
     const bodies = db.prepare('SELECT body FROM bodies').all() as { body: string }[];
     db.close();
     expect(bodies.map((b) => b.body)).toEqual([view]);
+  });
+
+  it('stores a view given with its parts as a list of pieces, each long list item once for every version, and forgets the parts of a rolled back transaction', async () => {
+    const file = join(dir, 'parts.sqlite');
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const item = (n: number, v: number) => `{"url":"u${n}","valueString":"${'indicator '.repeat(10)}${n}.${v}"}`;
+    const pieces = (version: number, changed: number): string[] => [
+      `{"resourceType":"Location","id":"lp","meta":{"versionId":"${version}"},"extension":[`, item(1, 0), ',', item(2, changed), ',', item(3, 0), `],"name":"${'n'.repeat(2100)}"}`,
+    ];
+    const write = (version: number, changed: number) => (tx: StoreTx) => tx.write({
+      resource: { type: 'Location', id: 'lp', version, lastUpdated: version, body: `{"v":${version}}` },
+      views: [{ profile: 0, version, lastUpdated: version, body: pieces(version, changed).join(''), parts: pieces(version, changed), hash: `h${version}` }],
+      index: [],
+    });
+    await store.transaction(write(1, 1));
+    await store.transaction(write(2, 2));
+    // the part of item (2, 3) is inserted, then rolled back: the next transaction must insert it again
+    await expect(store.transaction(async (tx) => {
+      await write(3, 3)(tx);
+      throw new Error('abandoned');
+    })).rejects.toThrow('abandoned');
+    await store.transaction(write(3, 3));
+    expect((await store.readViewVersion('Location', 'lp', 0, 3))?.body).toBe(pieces(3, 3).join(''));
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    const parts = db.prepare('SELECT text FROM body_parts ORDER BY part').all() as { text: string }[];
+    const bodies = db.prepare("SELECT body, parts FROM bodies WHERE parts IS NOT NULL ORDER BY bid").all() as { body: string; parts: string }[];
+    db.close();
+    expect(parts.map((p) => p.text)).toEqual([item(1, 0), item(2, 1), item(3, 0), item(2, 2), item(2, 3)]);
+    expect(bodies).toHaveLength(3);
+    expect(bodies.every((b) => b.body === '' && b.parts.length < 2400)).toBe(true);
+    // the text between the parts (the meta and the name) is kept inline
+    expect(JSON.parse(bodies[2].parts)).toEqual([pieces(3, 3)[0], 1, ',', 5, ',', 3, pieces(3, 3)[6]]);
   });
 
   it('uses WAL and synchronous=FULL by default', async () => {

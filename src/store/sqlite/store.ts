@@ -26,6 +26,7 @@ import { sqliteDialect } from './dialect.js';
 import { seedPlannerStats } from './planner-stats.js';
 import { WalSync } from './wal-sync.js';
 import { deferValueIndexes } from './deferred-indexes.js';
+import { PartIds } from '../sql/body-parts.js';
 
 export interface SqliteStoreOptions {
   /** FULL (default): fsync at every commit. NORMAL: a power loss may lose the last commits (never corrupts). */
@@ -114,6 +115,8 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => writes.run(fn);
   // what the transactions read, remembered between them while no other connection commits
   const readCache = new TxReadCache();
+  // the body parts this connection stored (sql/body-parts.ts), remembered between transactions
+  const partIds = new PartIds();
 
   /** BEGIN IMMEDIATE, waiting asynchronously while another connection writes (the audit thread appends a
    * batch in milliseconds): retried every few milliseconds, since a longer back-off would keep a capacity
@@ -142,7 +145,7 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
       // the transaction's audit events are appended together just before COMMIT: a group commit of many
       // PATCHes appends their events in one go instead of three statements each
       const audit: AuditRecord[] = [];
-      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => void audit.push(...records), { sequentialBodyIds: true }, changeToken,
+      const tx = new SqlTransaction(writeConn, sqliteDialect, params, async (_q, records) => void audit.push(...records), { sequentialBodyIds: true, parts: partIds }, changeToken,
         options.bulk ? undefined : readCache);
       try {
         const rebuildIndexes = options.bulk ? deferValueIndexes(writeDb) : null;
@@ -153,12 +156,14 @@ export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {
         changes.committing();
         writeDb.exec('COMMIT');
         params.commit();
+        partIds.commit();
         return value;
       } catch (e) {
         tx.end();
         if (writeDb.inTransaction) writeDb.exec('ROLLBACK');
         changes.rolledBack();
         params.rollback();
+        partIds.rollback();
         readCache.rollback();
         throw e;
       }

@@ -1,0 +1,70 @@
+// Bodies stored as parts (migration 8). A capacity PATCH changes one indicator of a Location of ~12 KB,
+// and every version of each of its views was a new body of that size: ~23 KB written a PATCH (two
+// distinct views), kept for the history, 2 GB an hour at the national peak of 100 PATCHes/s, and a fifth of
+// the PATCH's CPU. A view rendered on the write thread comes with its text cut into pieces (the list items
+// as they were serialised, remembered by identity from one version to the next): the store keeps the
+// large pieces once, as rows of `body_parts`, and the body as the list of its pieces (`bodies.parts`):
+// literal text, or the id of a part. A new version then writes its changed pieces and two short lists.
+// Reads put the text together again: every read returns exactly the text that was written.
+
+/** Pieces shorter than this are kept inline in the list (a part costs a row and a lookup). */
+export const PART_MIN_CHARS = 96;
+/** Bodies shorter than this are stored whole. */
+export const COMPOSITE_MIN_CHARS = 2048;
+
+/** The stored list of a body's pieces: a JSON array of literal texts (strings) and part ids (numbers). */
+export type PartsList = (string | number)[];
+
+/** Parses a stored list (throws on anything but a JSON array of strings and safe integers). */
+export function parsePartsList(text: string): PartsList {
+  const list = JSON.parse(text) as unknown;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' || Number.isSafeInteger(p))) throw new Error('a body parts list must be an array of texts and part ids');
+  return list as PartsList;
+}
+
+/** The part ids a list refers to. */
+export const partIds = (list: PartsList): number[] => list.filter((p): p is number => typeof p === 'number');
+
+/** The text of a list, its parts' texts given by `text` (which throws for an unknown id). */
+export function joinParts(list: PartsList, text: (id: number) => string): string {
+  let out = '';
+  for (const p of list) out += typeof p === 'number' ? text(p) : p;
+  return out;
+}
+
+/**
+ * The ids of parts stored by this connection, by text, remembered from one transaction to the next: a
+ * Location's unchanged items are stored once, not at each version. Parts are never deleted, so a committed
+ * id stays valid; ids given in a transaction that rolls back are forgotten with it. Bounded: once full,
+ * everything is forgotten (a part met again is stored again, under a new id; nothing is lost).
+ */
+export class PartIds {
+  private ids = new Map<string, number>();
+  private pending: string[] = [];
+
+  constructor(private readonly maxEntries = 200_000) {}
+
+  get(text: string): number | undefined {
+    return this.ids.get(text);
+  }
+
+  /** Remembers a part inserted by the current transaction. */
+  add(text: string, id: number): void {
+    if (this.ids.size >= this.maxEntries) {
+      // the pending ones are still needed by the transaction's own later bodies: kept
+      const kept = this.pending.map((t) => [t, this.ids.get(t)!] as const);
+      this.ids = new Map(kept);
+    }
+    this.ids.set(text, id);
+    this.pending.push(text);
+  }
+
+  commit(): void {
+    this.pending = [];
+  }
+
+  rollback(): void {
+    for (const t of this.pending) this.ids.delete(t);
+    this.pending = [];
+  }
+}
