@@ -2,6 +2,7 @@
 // what a server running them on the event loop answers (statuses, headers, bodies, refusals, the audit);
 // the national identifiers it remembers follow every change that matters, whoever commits it; and the
 // thread's lifecycle (closed: 503; unknown interaction: a fault, never an answer).
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,30 @@ function sameAnswers(label: string, enabled: boolean, database: () => string | u
       }
       // the national PATCHes after the first find their Location: a capacity PATCH keeps its other index rows
       expect(statuses).toEqual([200, 404, 200, 400, 403, 412, 201, 204, 200, 403]);
+    });
+
+    it('read back the versions they wrote as the event loop does (bodies stored as parts on SQLite)', async () => {
+      for (let nb = 20; nb < 24; nb++) {
+        for (const s of [inline, threaded]) expect((await s.call('beds-chu', 'PATCH', NATIONAL, capacityPatch({ status: '02', nb }))).status).toBe(200);
+      }
+      const reads: [string, string][] = [
+        ['operator', '/fhir/Location/loc-cardio/_history'], ['operator', '/fhir/Location/loc-cardio/_history/2'],
+        ['beds-chu', '/fhir/Location/loc-cardio/_history'], ['beds-chu', '/fhir/Location/loc-cardio'], ['reader', '/fhir/Location?_id=loc-cardio'],
+      ];
+      for (const [client, path] of reads) {
+        // the servers' own addresses (links, full URLs) apart
+        const local = (r: Reply) => comparable({ ...r, text: r.text.replace(/http:\/\/127\.0\.0\.1:\d+/g, '') });
+        const a = await inline.call(client, 'GET', path);
+        const b = await threaded.call(client, 'GET', path);
+        expect(b.status).toBe(200);
+        expect(local(b)).toEqual(local(a));
+      }
+      if (database() === undefined) {
+        const db = new Database(join(threaded.dbDir, 'test.db'), { readonly: true });
+        const composite = db.prepare('SELECT COUNT(*) AS n FROM bodies WHERE parts IS NOT NULL').get() as { n: number };
+        db.close();
+        expect(composite.n).toBeGreaterThan(0);
+      }
     });
 
     it('are seen at once by the reads of the event loop, and audited once', async () => {
