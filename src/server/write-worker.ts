@@ -50,8 +50,9 @@ async function main(): Promise<void> {
   // are in it send nothing else meanwhile. With groups of up to 10 ms (what the event loop needed, its
   // reads served between jobs), the 16 connections of the capacity benchmark went in convoys: one long group,
   // its sync, every answer, then the next group. Closed after 2 ms, a group commits while the next one is
-  // already running (the next group waits for the commit, not for the sync). National PATCHes on this
-  // machine: alone ~1,000 → ~1,150/s, with reads beside ~600 → ~750/s (a budget of 1 ms commits too often).
+  // already running (the next group waits for the commit, not for the sync). Measured on the national
+  // dataset, alternated runs: with reads beside 546-594 → 678-732 PATCHes/s (by id 617-737 → 833-921), p99
+  // 87-89 → 69-71 ms; alone unchanged, for ~15 % more CPU a PATCH (more commits). 1 ms commits too often.
   const committer = new GroupCommitter(store, { budgetMs: WRITE_THREAD_GROUP_BUDGET_MS });
   // the same Locations are rendered again and again: what their unchanged indicators give is reused
   rememberUnchangedItems();
