@@ -121,7 +121,7 @@ export class SqlReader implements StoreReader {
 
   async readResource(type: string, id: string): Promise<StoredResource | null> {
     const row = await this.q.get<ResourceRow>(this.sql.resource, [type, id]);
-    return row ? toResource(await this.joined(row)) : null;
+    return row ? toResource(row.parts == null ? row : await this.joined(row)) : null;
   }
 
   async readResources(refs: { type: string; id: string }[]): Promise<StoredResource[]> {
@@ -135,7 +135,7 @@ export class SqlReader implements StoreReader {
 
   async readResourceVersion(type: string, id: string, version: number): Promise<StoredResource | null> {
     const row = await this.q.get<ResourceRow>(this.sql.resourceVersion, [type, id, version]);
-    return row ? toResource(await this.joined(row)) : null;
+    return row ? toResource(row.parts == null ? row : await this.joined(row)) : null;
   }
 
   async resourceHistory(type: string, id: string, opts: HistoryOptions): Promise<StoredResource[]> {
@@ -149,7 +149,7 @@ export class SqlReader implements StoreReader {
 
   async readView(type: string, id: string, profile: number): Promise<StoredView | null> {
     const row = await this.q.get<ViewRow>(this.sql.view, [profile, type, id]);
-    return row ? toView(await this.joined(row)) : null;
+    return row ? toView(row.parts == null ? row : await this.joined(row)) : null;
   }
 
   async readViews(type: string, ids: string[], profile: number): Promise<{ id: string; view: StoredView }[]> {
@@ -160,7 +160,7 @@ export class SqlReader implements StoreReader {
 
   async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
     const row = await this.q.get<{ version: number; last_updated: number } & BytesRow>(this.sql.viewAsBytes, [profile, type, id]);
-    return row ? { version: Number(row.version), lastUpdated: Number(row.last_updated), bytes: asBytes((await this.joined(row)).body) } : null;
+    return row ? { version: Number(row.version), lastUpdated: Number(row.last_updated), bytes: asBytes((row.parts == null ? row : await this.joined(row)).body) } : null;
   }
 
   async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
@@ -175,7 +175,7 @@ export class SqlReader implements StoreReader {
 
   async readViewVersion(type: string, id: string, profile: number, version: number): Promise<StoredView | null> {
     const row = await this.q.get<ViewRow>(this.sql.viewVersion, [profile, type, id, version]);
-    return row ? toView(await this.joined(row)) : null;
+    return row ? toView(row.parts == null ? row : await this.joined(row)) : null;
   }
 
   async viewHistory(type: string, id: string, profile: number, opts: HistoryOptions): Promise<StoredView[]> {
@@ -223,8 +223,9 @@ export class SqlReader implements StoreReader {
     });
   }
 
+  /** One row put together (callers skip the call, and its await, for the rows without parts). */
   protected async joined<R extends BytesRow>(row: R): Promise<R> {
-    return row.parts == null ? row : (await this.joinedAll([row]))[0];
+    return (await this.joinedAll([row]))[0];
   }
 
   async referrers(type: string, id: string, params?: string[]): Promise<Referrer[]> {

@@ -41,19 +41,18 @@ export class SnapshotReader extends SqlReader {
     return this.snapshot(compiled, query);
   }
 
-  private async body(bid: number): Promise<Buffer> {
-    let bytes = this.bodies.get(bid);
-    if (!bytes) {
-      bytes = (await this.joined(this.conn.getSync<{ body: Buffer; parts: string | null }>(BODY, [bid])!)).body;
-      this.bodies.set(bid, bytes);
-    }
+  /** The bytes of a body not in the cache (put together when stored as parts), cached. */
+  private async readBody(bid: number): Promise<Buffer> {
+    const row = this.conn.getSync<{ body: Buffer; parts: string | null }>(BODY, [bid])!;
+    const bytes = (row.parts == null ? row : await this.joined(row)).body;
+    this.bodies.set(bid, bytes);
     return bytes;
   }
 
   override async readViewAsBytes(type: string, id: string, profile: number): Promise<{ version: number; lastUpdated: number; bytes: Buffer | null } | null> {
     const ref = this.refs.get(profile, type, id, () => this.conn.getSync<ViewRef>(VIEW_REF, [profile, type, id]));
     if (!ref) return null;
-    return { version: ref.version, lastUpdated: ref.last_updated, bytes: ref.bid === null ? null : await this.body(ref.bid) };
+    return { version: ref.version, lastUpdated: ref.last_updated, bytes: ref.bid === null ? null : (this.bodies.get(ref.bid) ?? (await this.readBody(ref.bid))) };
   }
 
   override async readViewBytes(type: string, ids: string[], profile: number): Promise<ViewBytes[]> {
