@@ -35,14 +35,16 @@ export function joinParts(list: PartsList, text: (id: number) => string): string
 /**
  * The ids of parts stored by this connection, by text, remembered from one transaction to the next: a
  * Location's unchanged items are stored once, not at each version. Parts are never deleted, so a committed
- * id stays valid; ids given in a transaction that rolls back are forgotten with it. Bounded: once full,
- * everything is forgotten (a part met again is stored again, under a new id; nothing is lost).
+ * id stays valid; ids given in a transaction that rolls back are forgotten with it. Bounded by the
+ * characters of the texts it holds (they would otherwise outlive their items): once full, everything but the
+ * current transaction's is forgotten (a part met again is stored again, under a new id; nothing is lost).
  */
 export class PartIds {
   private ids = new Map<string, number>();
+  private chars = 0;
   private pending: string[] = [];
 
-  constructor(private readonly maxEntries = 200_000) {}
+  constructor(private readonly maxChars = 32 * 1024 * 1024) {}
 
   get(text: string): number | undefined {
     return this.ids.get(text);
@@ -50,12 +52,13 @@ export class PartIds {
 
   /** Remembers a part inserted by the current transaction. */
   add(text: string, id: number): void {
-    if (this.ids.size >= this.maxEntries) {
+    if (this.chars + text.length > this.maxChars) {
       // the pending ones are still needed by the transaction's own later bodies: kept
-      const kept = this.pending.map((t) => [t, this.ids.get(t)!] as const);
-      this.ids = new Map(kept);
+      this.ids = new Map(this.pending.map((t) => [t, this.ids.get(t)!] as const));
+      this.chars = this.pending.reduce((n, t) => n + t.length, 0);
     }
     this.ids.set(text, id);
+    this.chars += text.length;
     this.pending.push(text);
   }
 
@@ -64,7 +67,13 @@ export class PartIds {
   }
 
   rollback(): void {
-    for (const t of this.pending) this.ids.delete(t);
+    for (const t of this.pending) {
+      if (this.ids.delete(t)) this.chars -= t.length;
+    }
     this.pending = [];
+  }
+
+  get size(): number {
+    return this.ids.size;
   }
 }
