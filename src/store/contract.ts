@@ -27,10 +27,14 @@ export interface StoredView {
   hash: string;
 }
 
+/** List items shorter than this are not worth a piece of their own in WrittenView.parts (a stored part
+ * costs a row and a lookup). */
+export const SHARED_PIECE_MIN_CHARS = 96;
+
 /** A view as a write gives it: `parts`, when given, are pieces whose concatenation is exactly `body`:
- * at odd positions, pieces that successive versions of the view share (its list items), at even positions
- * the text between them. The store may keep the shared pieces once for all versions. Reads always return
- * the whole text. */
+ * at odd positions, pieces that successive versions of the view share (its list items of
+ * SHARED_PIECE_MIN_CHARS or more), at even positions the text between them. The store may keep the shared
+ * pieces once for all versions. Reads always return the whole text. */
 export interface WrittenView extends StoredView {
   parts?: readonly string[];
 }

@@ -3,8 +3,7 @@
 
 import crypto from 'node:crypto';
 import { PROFILES, renderViews, type PolicyContext, type Resource } from '../../policy/index.js';
-import type { ResourceInView, StoredView, WrittenView } from '../../store/contract.js';
-import { PART_MIN_CHARS } from '../../store/sql/body-parts.js';
+import { SHARED_PIECE_MIN_CHARS, type ResourceInView, type StoredView, type WrittenView } from '../../store/contract.js';
 import type { IndexEntry, IndexKind } from '../../store/query.js';
 import { extractIndex } from '../search/index.js';
 
@@ -77,7 +76,7 @@ export function stringifyShared(object: Record<string, unknown>): string {
 
 /**
  * The text of stringifyShared(object) as pieces (null unless item texts are remembered): each top-level list
- * item's remembered text of PART_MIN_CHARS or more is a piece of its own (odd positions), the text between
+ * item's remembered text of SHARED_PIECE_MIN_CHARS or more is a piece of its own (odd positions), the text between
  * them another (even positions). A store keeps the items once for every version that has them
  * (WrittenView.parts).
  */
@@ -94,7 +93,7 @@ export function sharedPieces(object: Record<string, unknown>): string[] | null {
       for (let i = 0; i < value.length; i++) {
         const text = itemText(value[i], texts);
         if (i) literal += ',';
-        if (text.length < PART_MIN_CHARS) literal += text;
+        if (text.length < SHARED_PIECE_MIN_CHARS) literal += text;
         else {
           pieces.push(literal, text);
           literal = '';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PART_MIN_CHARS } from '../../store/sql/body-parts.js';
+import { SHARED_PIECE_MIN_CHARS } from '../../store/contract.js';
 import { rememberItemTexts, sharedPieces, stringifyShared } from './render.js';
 
 describe('stringifyShared', () => {
@@ -23,7 +23,7 @@ describe('stringifyShared', () => {
   });
 
   it('cuts the text into pieces: the long list items at odd positions, the text between them at even ones', () => {
-    const long = fc.string({ minLength: PART_MIN_CHARS, maxLength: 200 }).map((valueString) => ({ url: 'u', valueString }));
+    const long = fc.string({ minLength: SHARED_PIECE_MIN_CHARS, maxLength: 200 }).map((valueString) => ({ url: 'u', valueString }));
     const items = fc.array(fc.oneof(long, fc.jsonValue()), { maxLength: 6 });
     fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(fc.jsonValue(), items)), items, (object, list) => {
       const value = { ...object, extension: list, other: [...list].reverse() };
@@ -33,9 +33,9 @@ describe('stringifyShared', () => {
       const every = Object.values(value).filter(Array.isArray).flat().map((i) => JSON.stringify(i) ?? 'null');
       const texts = new Set(every);
       pieces.forEach((p, i) => {
-        if (i % 2 === 1) expect(texts.has(p) && p.length >= PART_MIN_CHARS).toBe(true);
+        if (i % 2 === 1) expect(texts.has(p) && p.length >= SHARED_PIECE_MIN_CHARS).toBe(true);
       });
-      expect((pieces.length - 1) / 2).toBe(every.filter((t) => t.length >= PART_MIN_CHARS).length);
+      expect((pieces.length - 1) / 2).toBe(every.filter((t) => t.length >= SHARED_PIECE_MIN_CHARS).length);
     }), { numRuns: 300 });
   });
 });

@@ -1,14 +1,16 @@
 // Bodies stored as parts (migration 8). A capacity PATCH changes one indicator of a Location of ~12 KB,
 // and every version of each of its views was a new body of that size: ~23 KB written a PATCH (two
-// distinct views), kept for the history, 2 GB an hour at the national peak of 100 PATCHes/s, and a fifth of
-// the PATCH's CPU. A view rendered on the write thread comes with its text cut into pieces (the list items
+// distinct views), kept for the history: 8.5 GB an hour at the national peak of 100 PATCHes/s (~1.3 GB as
+// parts). A view rendered on the write thread comes with its text cut into pieces (the list items
 // as they were serialised, remembered by identity from one version to the next): the store keeps the
 // large pieces once, as rows of `body_parts`, and the body as the list of its pieces (`bodies.parts`):
 // literal text, or the id of a part. A new version then writes its changed pieces and two short lists.
 // Reads put the text together again: every read returns exactly the text that was written.
 
-/** Pieces shorter than this are kept inline in the list (a part costs a row and a lookup). */
-export const PART_MIN_CHARS = 96;
+import { SHARED_PIECE_MIN_CHARS } from '../contract.js';
+
+/** Shared pieces shorter than this are kept inline in the list (a part costs a row and a lookup). */
+export const PART_MIN_CHARS = SHARED_PIECE_MIN_CHARS;
 /** Bodies shorter than this are stored whole. */
 export const COMPOSITE_MIN_CHARS = 2048;
 
