@@ -121,15 +121,17 @@ function serialise(view: Resource): Serialised {
   const metaText = JSON.stringify(metaRest);
   const hasMeta = metaText !== '{}';
   const server = (version: number, lastUpdated: number) => `"versionId":"${version}","lastUpdated":"${new Date(lastUpdated).toISOString()}"`;
+  /** The served text up to the end of its meta. */
+  const withMeta = (version: number, lastUpdated: number) => `${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}`;
   return {
     content: `${head}${hasMeta ? `,"meta":${metaText}` : ''}${tail}`,
     body(version, lastUpdated) {
-      return `${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}}${tail}`;
+      return withMeta(version, lastUpdated) + tail;
     },
     parts(version, lastUpdated) {
       if (!restPieces || restText === '{}') return undefined;
       // the first piece opens the object: `{` becomes the `,` after the meta
-      return [`${head},"meta":{${server(version, lastUpdated)}${hasMeta ? `,${metaText.slice(1, -1)}` : ''}},${restPieces[0].slice(1)}`, ...restPieces.slice(1)];
+      return [`${withMeta(version, lastUpdated)},${restPieces[0].slice(1)}`, ...restPieces.slice(1)];
     },
     metaCut(version, lastUpdated) {
       const length = server(version, lastUpdated).length;

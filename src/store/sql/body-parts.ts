@@ -7,10 +7,6 @@
 // literal text, or the id of a part. A new version then writes its changed pieces and two short lists.
 // Reads put the text together again: every read returns exactly the text that was written.
 
-import { SHARED_PIECE_MIN_CHARS } from '../contract.js';
-
-/** Shared pieces shorter than this are kept inline in the list (a part costs a row and a lookup). */
-export const PART_MIN_CHARS = SHARED_PIECE_MIN_CHARS;
 /** Bodies shorter than this are stored whole. */
 export const COMPOSITE_MIN_CHARS = 2048;
 

@@ -185,7 +185,7 @@ export class SqlReader implements StoreReader {
   private readonly partTexts = new SizedLru<number, string>(PART_CACHE_CHARS);
 
   /** The texts of body parts, from the cache or the database (one statement for the missing ones). */
-  protected async partTextsOf(lists: PartsList[]): Promise<(id: number) => string> {
+  private async partTextsOf(lists: PartsList[]): Promise<(id: number) => string> {
     const found = new Map<number, string>();
     const missing: number[] = [];
     for (const list of lists) {

@@ -7,7 +7,7 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { holdsBody } from './body-cut.js';
-import { COMPOSITE_MIN_CHARS, PART_MIN_CHARS, type PartIds, type PartsList } from './body-parts.js';
+import { COMPOSITE_MIN_CHARS, type PartIds, type PartsList } from './body-parts.js';
 
 /** Identity of a view body for deduplication: sha-256 of its UTF-8 bytes. */
 export const bodyDigest: (body: string) => Buffer = typeof crypto.hash === 'function'
@@ -411,14 +411,14 @@ export class SqlWriter {
     return Number((await this.q.get<{ bid: number }>(this.sql.findBody, [digest]))!.bid);
   }
 
-  /** The stored list of a body's pieces: the long shareable ones (odd positions) as part ids (stored when
-   * new), the others inline. */
+  /** The stored list of a body's pieces: the shared ones (odd positions, long list items: the renderer
+   * left the short ones in the text between) as part ids (stored when new), the others inline. */
   private async partsList(pieces: readonly string[], ids: PartIds): Promise<string> {
     const list: PartsList = [];
     let literal = '';
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i];
-      if (i % 2 === 0 || piece.length < PART_MIN_CHARS) {
+      if (i % 2 === 0) {
         literal += piece;
         continue;
       }
