@@ -24,8 +24,16 @@ export interface StructureOptions {
    * elements it does not touch as the same objects (stored bodies are parsed once and never mutated, a
    * patch copies only what it changes): its new version is then checked on its changed parts only, not on
    * the ~40 unchanged capacity indicators of a national Location. For validators whose result depends
-   * on the value alone (no hook). */
+   * on the value alone (no hook). Only the resource's own elements and list items are remembered (one
+   * dot in their path): what a patch keeps whole; below them, the objects of a changed item are new, and
+   * remembering each of them cost more than checking it (a WeakMap entry each, collected later). */
   rememberValid?: boolean;
+}
+
+/** Whether a path names an element or list item of the resource itself (`Location.extension[3]`). */
+function isTopLevel(path: string): boolean {
+  const dot = path.indexOf('.');
+  return dot !== -1 && path.indexOf('.', dot + 1) === -1;
 }
 
 export function compileStructure(resourceTypes: readonly string[], onExtension?: ExtensionHook, options: StructureOptions = {}): Map<string, Validator> {
@@ -74,7 +82,8 @@ export function compileStructure(resourceTypes: readonly string[], onExtension?:
     const elementValidator = validatorFor('Element');
     const self: Validator = (value, path, issues) => {
       if (!isObject(value)) return error(issues, 'structure', path, `expected a JSON object (${type})`);
-      if (valid !== null && valid.get(value) === self) return;
+      const remembered = valid !== null && isTopLevel(path);
+      if (remembered && valid.get(value) === self) return;
       const before = issues.length;
       for (const key in value) {
         const child = value[key];
@@ -109,7 +118,7 @@ export function compileStructure(resourceTypes: readonly string[], onExtension?:
         }
       }
       if (isExtension && onExtension) onExtension(value, path, issues);
-      if (valid !== null && issues.length === before) valid.set(value, self);
+      if (remembered && issues.length === before) valid.set(value, self);
     };
     return self;
   }

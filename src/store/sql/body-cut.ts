@@ -8,7 +8,8 @@ export function holdsBody(viewBody: string, cut: ResourceInView, body: string): 
   const { cutStart, cutLength } = cut;
   if (!Number.isSafeInteger(cutStart) || !Number.isSafeInteger(cutLength) || cutStart < 0 || cutLength <= 0) return false;
   if (viewBody.length - cutLength !== body.length || cutStart > body.length) return false;
-  return viewBody.startsWith(body.slice(0, cutStart)) && viewBody.endsWith(body.slice(cutStart));
+  // compared whole: startsWith/endsWith on a text built by concatenation cost twice as much
+  return cutText(viewBody, cutStart, cutLength) === body;
 }
 
 /** `text` without the characters [cutStart, cutStart + cutLength). */

@@ -62,14 +62,11 @@ export function resourceInView(change: ResourceWrite): { viewBody: string; parts
   return { viewBody, ...(view.parts ? { parts: view.parts } : {}), cutStart: cut.cutStart, cutLength: cut.cutLength };
 }
 
-/** Whether `pieces` joined are exactly `text` (compared in place: no copy of a 12 KB text). */
+/** Whether `pieces` joined are exactly `text`. */
 function piecesMake(pieces: readonly string[], text: string): boolean {
-  let at = 0;
-  for (const piece of pieces) {
-    if (!text.startsWith(piece, at)) return false;
-    at += piece.length;
-  }
-  return at === text.length;
+  // joined and compared whole: startsWith(piece, at) on a text built by concatenation (the renderer's)
+  // cost ~1 µs a piece, a 12 KB Location's check ~40 µs against ~3 µs this way
+  return pieces.join('') === text;
 }
 
 /** Index rows ([rid, pid, ...values]) by pid. */
