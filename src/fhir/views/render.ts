@@ -44,13 +44,13 @@ interface Serialised {
   metaCut(version: number, lastUpdated: number): { cutStart: number; cutLength: number };
 }
 
-// The text of each item of a resource's top-level lists, remembered by identity. A capacity update
-// replaces one indicator among dozens: the new version, and the views that show its indicators, keep the
-// other items as the same objects (patches copy only what they change, the redactor returns unchanged
-// subtrees as they are, parsed stored bodies are reused), so only the new item is serialised again. Sound
-// because those objects are never mutated (parsed-bodies.ts freezes them under the test runner). Off
-// unless a thread asks for it (the server's writes): an import sees each item once, and remembering them
-// cost it 6 % of its rate.
+// The text of each item of a resource's top-level lists, and of each of its top-level objects, remembered
+// by identity. A capacity update replaces one indicator among dozens: the new version, and the views that
+// show its indicators, keep the other items as the same objects (patches copy only what they change, the
+// redactor returns unchanged subtrees as they are, parsed stored bodies are reused), so only the new item is
+// serialised again. Sound because those objects are never mutated (parsed-bodies.ts freezes them under the
+// test runner). Off unless a thread asks for it (the server's writes): an import sees each item once, and
+// remembering them cost it 6 % of its rate.
 let itemTexts: WeakMap<object, string> | null = null;
 
 /** Remember the texts of list items on this thread from now on (see itemTexts). */
@@ -101,7 +101,8 @@ export function sharedPieces(object: Record<string, unknown>): string[] | null {
       }
       literal += ']';
     } else {
-      const text = JSON.stringify(value);
+      // an object element (address, position…) is the same object from one version to the next, like list items
+      const text = value !== null && typeof value === 'object' ? itemText(value, texts) : JSON.stringify(value);
       if (text === undefined) continue; // undefined, a function, a symbol: left out, as JSON.stringify does
       literal += `${first ? '{' : ','}${JSON.stringify(key)}:${text}`;
     }
