@@ -238,6 +238,35 @@ export function runStoreContract(label: string, open: () => Promise<Store>): voi
         expect(await match({ op: 'date', param: 'since', cmp: 'eq', low: 10, high: 20 })).toEqual(['a']);
       });
 
+      it('rewrites a few of a parameter\'s many rows exactly: values, masks, fewer and more rows', async () => {
+        // a Location's dozens of indicators: one parameter, many rows, one or two of them changing at a time
+        const nbs = (...values: (number | [number, number])[]) => values.map((v) => (Array.isArray(v) ? num('nb', v[0], v[1]) : num('nb', v)));
+        const dates = (...lows: number[]) => lows.map((low) => date('updated', low, low + 1));
+        await put(store, { type: 'Location', id: 'a', index: [...nbs(1, 2, 3, 4, 5), ...dates(10, 20, 30)] }, { type: 'Location', id: 'b', index: nbs(3) });
+        const nb = async (n: number, profile = 0) => sorted(await ids(store, q('Location', [{ op: 'number', param: 'nb', cmp: 'eq', low: n, high: n + 1 }], { profile })));
+        const updated = async (low: number) => sorted(await ids(store, q('Location', [{ op: 'date', param: 'updated', cmp: 'eq', low, high: low + 1 }])));
+        const scope = [{ param: 'nb', kind: 'number' as IndexKind }, { param: 'updated', kind: 'date' as IndexKind }];
+        const write = (version: number, index: IndexEntry[]) => store.transaction(async (tx) => tx.write({ ...change({ type: 'Location', id: 'a', version }), index, indexScope: scope }));
+        // one value and one date replaced, one mask narrowed
+        await write(2, [...nbs(1, 2, 7, [4, ONLY1], 5), ...dates(10, 25, 30)]);
+        expect(await nb(3)).toEqual(['b']);
+        expect(await nb(7)).toEqual(['a']);
+        expect(await nb(4)).toEqual([]);
+        expect(await nb(4, 1)).toEqual(['a']);
+        expect(await updated(20)).toEqual([]);
+        expect(await updated(25)).toEqual(['a']);
+        // fewer rows (two removed, one changed), then more (three added, the mask widened again)
+        await write(3, [...nbs(1, 8, [4, ONLY1]), ...dates(10, 30)]);
+        for (const gone of [2, 5, 7]) expect(await nb(gone, 1)).toEqual([]);
+        expect(await nb(8)).toEqual(['a']);
+        expect(await updated(25)).toEqual([]);
+        await write(4, [...nbs(1, 8, 4, 9, 10, 11), ...dates(10, 30, 40)]);
+        for (const n of [1, 4, 8, 9, 10, 11]) expect(await nb(n)).toEqual(['a']);
+        expect(await updated(40)).toEqual(['a']);
+        expect(await updated(30)).toEqual(['a']);
+        expect(await nb(3)).toEqual(['b']);
+      });
+
       it('a scoped index write replaces the rows of its parameters only, within a transaction and across', async () => {
         await put(store, { type: 'Location', id: 'a', index: [tok('identifier', 's', 'SYNC-1'), num('nb', 3), date('updated', 10, 20), ref('organization', 'Organization', 'o1')] });
         const match = async (p: Predicate) => sorted(await ids(store, q('Location', [p])));

@@ -39,7 +39,7 @@ await server.close();
 
 // the write thread's set-up (src/server/write-worker.ts)
 const store = await openStore(db, { externalCheckpoint: true });
-const committer = new GroupCommitter(store);
+const committer = new GroupCommitter(store, { budgetMs: Number(process.env.BUDGET ?? 10) });
 rememberUnchangedItems();
 const nationalIds = new NationalIds();
 const caller: Caller = { clientId: 'patch-cpu', cu: 'CU22', profile: 1, operator: false, write: ['A'], egs: [...new Set(targets.map((t) => t.national.split('/')[0]))] };

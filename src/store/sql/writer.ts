@@ -334,9 +334,13 @@ export class SqlWriter {
         if (diff.removed.length === 0 && diff.added.length === 0) continue;
         if (this.rowIds && diff.removed.length < prev.length) {
           // a few rows of many changed (one indicator's date among the Location's dozens): only those
-          // are deleted and inserted, not every row of the parameter and its index entries
-          for (const row of diff.removed) await this.q.run(this.indexSql(kind, 'deleteRow'), [rowIds.get(row)]);
-          if (diff.added.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...diff.added]);
+          // are rewritten, not every row of the parameter and its index entries; a removed row takes an
+          // added one's values in place (same rid and parameter: its (rid, pid) index entry is unchanged,
+          // and the commit writes one page instead of three)
+          const paired = Math.min(diff.removed.length, diff.added.length);
+          for (let i = 0; i < paired; i++) await this.q.run(this.indexSql(kind, 'updateRow'), [...diff.added[i].slice(2), rowIds.get(diff.removed[i])]);
+          for (const row of diff.removed.slice(paired)) await this.q.run(this.indexSql(kind, 'deleteRow'), [rowIds.get(row)]);
+          if (diff.added.length > paired) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...diff.added.slice(paired)]);
           continue;
         }
         if (prev.length) await this.q.run(this.indexSql(kind, 'delete'), [rid, pid]);
@@ -346,13 +350,17 @@ export class SqlWriter {
     return toInsert;
   }
 
-  private indexSql(kind: IndexKind, what: 'select' | 'delete' | 'deleteRow'): string {
+  private indexSql(kind: IndexKind, what: 'select' | 'delete' | 'deleteRow' | 'updateRow'): string {
     const key = `${what}:${kind}`;
     let text = this.sqlCache.get(key);
     if (!text) {
+      const table = INDEX_TABLES[kind];
       text = what === 'select'
-        ? `SELECT ${this.selectedColumns(kind)} FROM ${INDEX_TABLES[kind]} WHERE rid = ?`
-        : what === 'delete' ? `DELETE FROM ${INDEX_TABLES[kind]} WHERE rid = ? AND pid = ?` : `DELETE FROM ${INDEX_TABLES[kind]} WHERE rowid = ?`;
+        ? `SELECT ${this.selectedColumns(kind)} FROM ${table} WHERE rid = ?`
+        : what === 'delete' ? `DELETE FROM ${table} WHERE rid = ? AND pid = ?`
+        : what === 'deleteRow' ? `DELETE FROM ${table} WHERE rowid = ?`
+        // the values after (rid, pid), in INDEX_COLUMNS order
+        : `UPDATE ${table} SET ${INDEX_COLUMNS[kind].slice(2).map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`;
       this.sqlCache.set(key, text);
     }
     return text;
