@@ -2,6 +2,8 @@
 // store) without HTTP, with `concurrency` PATCHes in flight, on a copy of a prepared database. Its figure
 // moves far less than the HTTP benchmark's on a shared machine: use it to compare two commits.
 //   npx tsx test/scale/patch-cpu.ts <db> [patches=3000] [concurrency=16] [cpuprofile file]
+// ROUNDS=n: n measured rounds, the least CPU printed; BUDGET=ms: the group's time budget (default 10, the
+// event loop's; the server's write thread uses 2).
 // The database must hold the demo clients' data (`ror demo` or `ror import` of a demo file); the PATCHes
 // change it (indicators primed by the national protocol, then replaced).
 import { writeFileSync } from 'node:fs';
