@@ -16,11 +16,30 @@ import type { Referrer, ResourceWrite, StoredResource, StoredView } from '../con
  * Location is 13.5 KB): reached, that kind is forgotten and refilled. */
 const MAX_ENTRIES = 50_000;
 const MAX_BODY_CHARS = 32 * 1024 * 1024;
+/** Resources whose scoped index rows are remembered (a national Location: ~80 capacity rows). */
+const MAX_INDEX_RESOURCES = 10_000;
+
+/** Stored index rows of one resource: the row's columns in the writer's order, and its engine row id. */
+export interface IndexRow {
+  values: unknown[];
+  rowId: unknown;
+}
+
+/** The scoped index rows of resources, as their writer read and rewrote them (SqlWriter.dropChangedIndex). */
+export interface IndexRowCache {
+  indexRows(rid: number, kind: string, pids: string): IndexRow[] | undefined;
+  /** The rows of (kind, pids) are now these; other remembered rows of the same kind are forgotten. */
+  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRow[]): void;
+  /** The resource's index rows were written otherwise: every remembered one is forgotten. */
+  forgetIndexRows(rid: number): void;
+}
 
 const keyOf = (type: string, id: string) => `${type}/${id}`;
 
-export class TxReadCache {
+export class TxReadCache implements IndexRowCache {
   private token: number | null = null;
+  /** rid → `${kind}|${pids}` → rows */
+  private index = new Map<number, Map<string, IndexRow[]>>();
   private resources = new Map<string, StoredResource | null>();
   private states = new Map<string, StoredView[]>();
   private referrerLists = new Map<string, Referrer[]>();
@@ -44,6 +63,7 @@ export class TxReadCache {
     this.states = new Map();
     this.referrerLists = new Map();
     this.rids = new Map();
+    this.index = new Map();
     this.bodyChars = 0;
   }
 
@@ -86,6 +106,22 @@ export class TxReadCache {
 
   rememberRid(type: string, id: string, rid: number): void {
     remember(this.rids, keyOf(type, id), rid);
+  }
+
+  indexRows(rid: number, kind: string, pids: string): IndexRow[] | undefined {
+    return this.index.get(rid)?.get(`${kind}|${pids}`);
+  }
+
+  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRow[]): void {
+    const own = this.index.get(rid);
+    const byScope = new Map([...(own ?? [])].filter(([key]) => !key.startsWith(`${kind}|`)));
+    byScope.set(`${kind}|${pids}`, rows);
+    if (!own && this.index.size >= MAX_INDEX_RESOURCES) this.index.clear();
+    this.index.set(rid, byScope);
+  }
+
+  forgetIndexRows(rid: number): void {
+    this.index.delete(rid);
   }
 
   /** A write of this connection, applied: what it changes is remembered as written. */

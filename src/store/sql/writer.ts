@@ -7,6 +7,7 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { holdsBody } from './body-cut.js';
+import type { IndexRowCache } from './tx-read-cache.js';
 import { COMPOSITE_MIN_CHARS, type PartIds, type PartsList } from './body-parts.js';
 
 /** Identity of a view body for deduplication: sha-256 of its UTF-8 bytes. */
@@ -156,6 +157,9 @@ export interface SqlWriterOptions {
   /** Row ids of resources remembered between transactions (tx-read-cache.ts): a known resource's row is
    * updated without looking it up. */
   rids?: { rid(type: string, id: string): number | undefined; rememberRid(type: string, id: string, rid: number): void };
+  /** Scoped index rows remembered between transactions (tx-read-cache.ts), kept current by this writer: a
+   * capacity PATCH compares its rows without reading them again. With engine row ids only (SQLite). */
+  indexRows?: IndexRowCache;
   /**
    * Bodies given with their pieces (WrittenView.parts) are stored as parts (body-parts.ts): the ids of the
    * parts already stored, remembered between transactions (the adapter commits or rolls them back with
@@ -289,6 +293,7 @@ export class SqlWriter {
         }
         await this.insertIndexRows(await this.dropChangedIndex(rid, byKind, scope));
       } else {
+        this.options.indexRows?.forgetIndexRows(rid);
         await this.insertIndexRows(existing ? await this.dropChangedIndex(rid, byKind) : byKind);
       }
     }
@@ -315,17 +320,21 @@ export class SqlWriter {
       const cols = INDEX_COLUMNS[kind];
       const pids = scope?.get(kind);
       // with a scope, only its parameters' rows are read (a Location has hundreds of token rows; a
-      // capacity update compares a few)
-      const stored = pids
-        ? await this.q.all<Record<string, unknown>>(this.scopedSelectSql(kind, pids.size), [rid, ...pids])
-        : await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
+      // capacity update compares a few), or taken from what this connection remembers of them
+      const cache = pids && this.rowIds ? this.options.indexRows : undefined;
+      const pidsKey = pids ? [...pids].join(',') : '';
+      let stored = cache?.indexRows(rid, kind, pidsKey);
+      if (!stored) {
+        const rows = pids
+          ? await this.q.all<Record<string, unknown>>(this.scopedSelectSql(kind, pids.size), [rid, ...pids])
+          : await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
+        stored = rows.map((row) => ({ values: cols.map((c) => row[c]), rowId: row.row_id }));
+      }
       const wanted = byPid(byKind.get(kind) ?? []);
-      const rowIds = new Map<unknown[], unknown>();
-      const had = byPid(stored.map((row) => {
-        const values = cols.map((c) => row[c]);
-        if (this.rowIds) rowIds.set(values, row.row_id);
-        return values;
-      }));
+      const rowIds = new Map<unknown[], unknown>(stored.map((row) => [row.values, row.rowId]));
+      const had = byPid(stored.map((row) => row.values));
+      // the rows as they are after this write, while every change is made in place (else: forgotten)
+      let after: Map<unknown, unknown[]> | null = cache ? new Map(stored.map((row) => [row.rowId, row.values])) : null;
       for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
         if (pids && !pids.has(pid)) continue;
         const next = wanted.get(pid) ?? [];
@@ -338,13 +347,30 @@ export class SqlWriter {
           // added one's values in place (same rid and parameter: its (rid, pid) index entry is unchanged,
           // and the commit writes one page instead of three)
           const paired = Math.min(diff.removed.length, diff.added.length);
-          for (let i = 0; i < paired; i++) await this.q.run(this.indexSql(kind, 'updateRow'), [...diff.added[i].slice(2), rowIds.get(diff.removed[i])]);
-          for (const row of diff.removed.slice(paired)) await this.q.run(this.indexSql(kind, 'deleteRow'), [rowIds.get(row)]);
-          if (diff.added.length > paired) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...diff.added.slice(paired)]);
+          for (let i = 0; i < paired; i++) {
+            const rowId = rowIds.get(diff.removed[i]);
+            await this.q.run(this.indexSql(kind, 'updateRow'), [...diff.added[i].slice(2), rowId]);
+            after?.set(rowId, diff.added[i]);
+          }
+          for (const row of diff.removed.slice(paired)) {
+            const rowId = rowIds.get(row);
+            await this.q.run(this.indexSql(kind, 'deleteRow'), [rowId]);
+            after?.delete(rowId);
+          }
+          if (diff.added.length > paired) {
+            // remembered rows need the new rows' ids: inserted one at a time, their ids returned
+            if (after) for (const row of diff.added.slice(paired)) after.set((await this.q.get<{ row_id: unknown }>(this.insertReturningSql(kind), row))!.row_id, row);
+            else toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...diff.added.slice(paired)]);
+          }
           continue;
         }
+        after = null;
         if (prev.length) await this.q.run(this.indexSql(kind, 'delete'), [rid, pid]);
         if (next.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...next]);
+      }
+      if (cache) {
+        if (after) cache.rememberIndexRows(rid, kind, pidsKey, [...after].map(([rowId, values]) => ({ values, rowId })));
+        else cache.forgetIndexRows(rid);
       }
     }
     return toInsert;
@@ -361,6 +387,17 @@ export class SqlWriter {
         : what === 'deleteRow' ? `DELETE FROM ${table} WHERE rowid = ?`
         // the values after (rid, pid), in INDEX_COLUMNS order
         : `UPDATE ${table} SET ${INDEX_COLUMNS[kind].slice(2).map((c) => `${c} = ?`).join(', ')} WHERE rowid = ?`;
+      this.sqlCache.set(key, text);
+    }
+    return text;
+  }
+
+  /** INSERT of one index row that returns its row id (SQLite). */
+  private insertReturningSql(kind: IndexKind): string {
+    const key = `insertReturning:${kind}`;
+    let text = this.sqlCache.get(key);
+    if (!text) {
+      text = `${insertIndexSql(kind, 1)} RETURNING rowid AS row_id`;
       this.sqlCache.set(key, text);
     }
     return text;

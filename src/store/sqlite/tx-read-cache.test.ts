@@ -6,7 +6,9 @@ import { change } from '../contract.fixtures.js';
 import type { ResourceWrite, StoreReader, StoreTx } from '../contract.js';
 import type { IndexEntry } from '../query.js';
 import { SqlReader } from '../sql/reader.js';
+import { SqliteConnection } from './connection.js';
 import { openSqliteStore } from './store.js';
+import Database from 'better-sqlite3';
 
 const dir = mkdtempSync(join(tmpdir(), 'ror-tx-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,6 +123,67 @@ describe('the write connection remembers what its transactions read', () => {
         for (const r of reads) r.mockRestore();
       }
     } finally {
+      await store.close();
+    }
+  });
+
+  it('rewrites scoped index rows from the rows it remembers, exactly as from the database', async () => {
+    const file = join(dir, `db-${++n}.sqlite`);
+    const store = await openSqliteStore(file);
+    const other = await openSqliteStore(file);
+    await store.migrate();
+    const raw = new Database(file, { readonly: true });
+    const nb = (...values: number[]): IndexEntry[] => values.map((value) => ({ kind: 'number', param: 'nb', value, mask: 63 }));
+    const status: IndexEntry = { kind: 'token', param: 'status', system: null, code: 'open', mask: 63 };
+    const scope = [{ param: 'nb', kind: 'number' as const }];
+    let version = 0;
+    const scoped = (values: number[]): ResourceWrite => ({ ...change({ type: 'Location', id: 'a', version: ++version }), index: nb(...values), indexScope: scope });
+    const rows = () => raw.prepare("SELECT x.value FROM idx_number x JOIN res r ON r.rid = x.rid WHERE r.id = 'a' ORDER BY x.value").pluck().all();
+    const tokens = () => raw.prepare("SELECT x.code FROM idx_token x JOIN res r ON r.rid = x.rid WHERE r.id = 'a'").pluck().all();
+    const selects = vi.spyOn(SqliteConnection.prototype, 'allSync');
+    const reads = () => selects.mock.calls.filter(([sql]) => String(sql).includes('FROM idx_number') && String(sql).includes('pid IN')).length; // scoped reads
+    try {
+      await store.transaction(async (tx) => tx.write({ ...change({ type: 'Location', id: 'a', version: ++version }), index: [status, ...nb(1, 2, 3, 4, 5)] }));
+      await store.transaction(async (tx) => tx.write(scoped([1, 2, 7, 4, 5])));
+      expect(reads()).toBe(1);
+      // one row changed in place: the next scoped write compares with the remembered rows
+      await store.transaction(async (tx) => tx.write(scoped([1, 2, 8, 4, 6])));
+      expect(reads()).toBe(1);
+      expect(rows()).toEqual([1, 2, 4, 6, 8]);
+      // a row removed, then one changed and one added: still from the remembered rows
+      await store.transaction(async (tx) => tx.write(scoped([1, 2, 8, 4])));
+      expect(rows()).toEqual([1, 2, 4, 8]);
+      await store.transaction(async (tx) => tx.write(scoped([1, 2, 9, 4, 11])));
+      expect(reads()).toBe(1);
+      expect(rows()).toEqual([1, 2, 4, 9, 11]);
+      await store.transaction(async (tx) => tx.write(scoped([1, 2, 9, 4])));
+      expect(reads()).toBe(1);
+      expect(rows()).toEqual([1, 2, 4, 9]);
+      // rolled back: what it rewrote is forgotten
+      await expect(store.transaction(async (tx) => {
+        await tx.write(scoped([1, 2, 10, 4]));
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      version--;
+      await store.transaction(async (tx) => tx.write(scoped([1, 3, 9, 4])));
+      expect(reads()).toBe(2);
+      expect(rows()).toEqual([1, 3, 4, 9]);
+      // another connection rewrites the rows: what was remembered is stale
+      await other.transaction(async (tx) => tx.write({ ...change({ type: 'Location', id: 'a', version: ++version }), index: [status, ...nb(20, 21, 22)] }));
+      await store.transaction(async (tx) => tx.write(scoped([20, 23, 22])));
+      expect(reads()).toBe(3);
+      expect(rows()).toEqual([20, 22, 23]);
+      // a whole write of this connection: forgotten too
+      await store.transaction(async (tx) => tx.write(scoped([20, 24, 22])));
+      await store.transaction(async (tx) => tx.write({ ...change({ type: 'Location', id: 'a', version: ++version }), index: [status, ...nb(30, 31)] }));
+      await store.transaction(async (tx) => tx.write(scoped([30, 32])));
+      expect(reads()).toBe(4);
+      expect(rows()).toEqual([30, 32]);
+      expect(tokens()).toEqual(['open']);
+    } finally {
+      selects.mockRestore();
+      raw.close();
+      await other.close();
       await store.close();
     }
   });
