@@ -22,7 +22,7 @@ export class SqlTransaction extends SqlReader implements StoreTx {
   constructor(q: Queryable, d: Dialect, params: ParamCatalog, private readonly append: AuditAppender, writerOptions: SqlWriterOptions = {}, changeToken?: () => number,
     private readonly cache?: TxReadCache) {
     super(q, d, params, true);
-    this.writer = new SqlWriter(q, d, params, cache ? { ...writerOptions, rids: cache, indexRows: cache } : writerOptions);
+    this.writer = new SqlWriter(q, d, params, cache ? { ...writerOptions, rids: cache, indexRows: cache, nextIds: cache.nextIds } : writerOptions);
     if (changeToken) this.changeToken = () => {
       this.check();
       return changeToken();

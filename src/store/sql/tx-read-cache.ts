@@ -25,6 +25,12 @@ export interface IndexRow {
   rowId: unknown;
 }
 
+/** The next body and part ids, once a transaction has read them (SqlWriterOptions.nextIds). */
+export interface NextIds {
+  bid?: number;
+  part?: number;
+}
+
 /** The scoped index rows of resources, as their writer read and rewrote them (SqlWriter.dropChangedIndex). */
 export interface IndexRowCache {
   indexRows(rid: number, kind: string, pids: string): IndexRow[] | undefined;
@@ -40,6 +46,9 @@ export class TxReadCache implements IndexRowCache {
   private token: number | null = null;
   /** rid → `${kind}|${pids}` → rows */
   private index = new Map<number, Map<string, IndexRow[]>>();
+  /** Written through by this connection's writer; forgotten with everything else (another connection
+   * committed: it may have stored bodies; a rollback: the ids it took are free again). */
+  nextIds: NextIds = {};
   private resources = new Map<string, StoredResource | null>();
   private states = new Map<string, StoredView[]>();
   private referrerLists = new Map<string, Referrer[]>();
@@ -64,6 +73,7 @@ export class TxReadCache implements IndexRowCache {
     this.referrerLists = new Map();
     this.rids = new Map();
     this.index = new Map();
+    this.nextIds = {};
     this.bodyChars = 0;
   }
 

@@ -7,7 +7,7 @@ import type { Dialect } from './dialect.js';
 import type { ParamCatalog } from './param-catalog.js';
 import type { Queryable } from './queryable.js';
 import { holdsBody } from './body-cut.js';
-import type { IndexRowCache } from './tx-read-cache.js';
+import type { IndexRowCache, NextIds } from './tx-read-cache.js';
 import { COMPOSITE_MIN_CHARS, type PartIds, type PartsList } from './body-parts.js';
 
 /** Identity of a view body for deduplication: sha-256 of its UTF-8 bytes. */
@@ -160,6 +160,10 @@ export interface SqlWriterOptions {
   /** Scoped index rows remembered between transactions (tx-read-cache.ts), kept current by this writer: a
    * capacity PATCH compares its rows without reading them again. With engine row ids only (SQLite). */
   indexRows?: IndexRowCache;
+  /** The next body and part ids (sequentialBodyIds), remembered between transactions while nobody else
+   * writes (tx-read-cache.ts): the writer reads and advances them instead of asking the tables' maxima at
+   * each transaction. */
+  nextIds?: NextIds;
   /**
    * Bodies given with their pieces (WrittenView.parts) are stored as parts (body-parts.ts): the ids of the
    * parts already stored, remembered between transactions (the adapter commits or rolls them back with
@@ -441,8 +445,10 @@ export class SqlWriter {
 
   private async bodyId(body: string, parts?: readonly string[]): Promise<number> {
     if (this.options.sequentialBodyIds) {
-      this.nextBid ??= Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
+      const next = this.options.nextIds;
+      this.nextBid ??= next?.bid ?? Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
       const bid = this.nextBid++;
+      if (next) next.bid = this.nextBid;
       const list = parts && this.options.parts && body.length >= COMPOSITE_MIN_CHARS && piecesMake(parts, body) ? await this.partsList(parts, this.options.parts) : null;
       await this.q.run(this.sql.insertBodyAt, [bid, surrogateDigest(bid), list ? '' : body, list]);
       return bid;
@@ -468,8 +474,10 @@ export class SqlWriter {
       literal = '';
       let id = ids.get(piece);
       if (id === undefined) {
-        this.nextPart ??= Number((await this.q.get<{ part: number }>(this.sql.lastPart, []))!.part) + 1;
+        const next = this.options.nextIds;
+        this.nextPart ??= next?.part ?? Number((await this.q.get<{ part: number }>(this.sql.lastPart, []))!.part) + 1;
         id = this.nextPart++;
+        if (next) next.part = this.nextPart;
         await this.q.run(this.sql.insertPart, [id, piece]);
         ids.add(piece, id);
       }
