@@ -14,7 +14,7 @@ export interface AuditWireBatch extends AuditBatch {
 
 /** A record's body text, with no raw newline (JSON.stringify writes none; in given text a raw newline can
  * only be whitespace, and the same value re-serialised has none). */
-function bodyText(record: AuditRecord): string {
+export function bodyText(record: AuditRecord): string {
   const body = record.body;
   return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
 }

@@ -8,7 +8,7 @@
 // Rows go in by multi-row INSERTs: binding one statement per 64 rows costs far less than one per row.
 import type { AuditRecord } from '../contract.js';
 import { CHUNK_EVENTS, ChunkSummary, encodeChunk, entityFilter, entityKey, epochOf, type AuditColumns } from '../sql/audit-chunk.js';
-import { AuditWireBuilder } from './audit-wire.js';
+import { bodyText } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
 export type { AuditColumns };
@@ -190,13 +190,17 @@ class RowBuffer {
   }
 }
 
-const decoder = new TextDecoder();
-
-/** Appends records (a write's own events) as rows, through the same wire form as the batches of reads. */
+/** Appends records (a write's own events) as rows: the columns and body texts a batch of reads carries in
+ * its wire form (audit-wire.ts), built directly (encoding a group's few events to bytes, then decoding and
+ * parsing them, cost about as much as the rows' statements). */
 export function appendAuditRecords(conn: SqliteConnection, records: readonly AuditRecord[]): void {
-  const builder = new AuditWireBuilder();
-  for (const r of records) builder.add(r);
-  const batch = builder.take();
-  if (batch.count === 0) return;
-  appendAuditRows(conn, JSON.parse(decoder.decode(batch.columns)) as AuditColumns, decoder.decode(batch.bodies).split('\n'));
+  if (records.length === 0) return;
+  const columns: AuditColumns = [];
+  const bodies: string[] = [];
+  for (const r of records) {
+    columns.push(r.recorded, r.clientId, r.action, r.interaction, r.outcome, r.entities.length);
+    for (const e of r.entities) columns.push(e.type, e.id);
+    bodies.push(bodyText(r));
+  }
+  appendAuditRows(conn, columns, bodies);
 }
