@@ -19,11 +19,8 @@ const MAX_BODY_CHARS = 32 * 1024 * 1024;
 /** Resources whose scoped index rows are remembered (a national Location: ~80 capacity rows). */
 const MAX_INDEX_RESOURCES = 10_000;
 
-/** Stored index rows of one resource: the row's columns in the writer's order, and its engine row id. */
-export interface IndexRow {
-  values: unknown[];
-  rowId: unknown;
-}
+/** Stored index rows of one resource, by their engine row id: each row's columns in the writer's order. */
+export type IndexRows = ReadonlyMap<unknown, unknown[]>;
 
 /** The next body and part ids, once a transaction has read them (SqlWriterOptions.nextIds). */
 export interface NextIds {
@@ -33,9 +30,9 @@ export interface NextIds {
 
 /** The scoped index rows of resources, as their writer read and rewrote them (SqlWriter.dropChangedIndex). */
 export interface IndexRowCache {
-  indexRows(rid: number, kind: string, pids: string): IndexRow[] | undefined;
+  indexRows(rid: number, kind: string, pids: string): IndexRows | undefined;
   /** The rows of (kind, pids) are now these; other remembered rows of the same kind are forgotten. */
-  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRow[]): void;
+  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRows): void;
   /** The resource's index rows were written otherwise: every remembered one is forgotten. */
   forgetIndexRows(rid: number): void;
 }
@@ -44,8 +41,8 @@ const keyOf = (type: string, id: string) => `${type}/${id}`;
 
 export class TxReadCache implements IndexRowCache {
   private token: number | null = null;
-  /** rid → `${kind}|${pids}` → rows */
-  private index = new Map<number, Map<string, IndexRow[]>>();
+  /** rid → kind → the parameters the rows are of, and the rows */
+  private index = new Map<number, Map<string, { pids: string; rows: IndexRows }>>();
   /** Written through by this connection's writer; forgotten with everything else (another connection
    * committed: it may have stored bodies; a rollback: the ids it took are free again). */
   nextIds: NextIds = {};
@@ -118,16 +115,18 @@ export class TxReadCache implements IndexRowCache {
     remember(this.rids, keyOf(type, id), rid);
   }
 
-  indexRows(rid: number, kind: string, pids: string): IndexRow[] | undefined {
-    return this.index.get(rid)?.get(`${kind}|${pids}`);
+  indexRows(rid: number, kind: string, pids: string): IndexRows | undefined {
+    const known = this.index.get(rid)?.get(kind);
+    return known?.pids === pids ? known.rows : undefined;
   }
 
-  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRow[]): void {
-    const own = this.index.get(rid);
-    const byScope = new Map([...(own ?? [])].filter(([key]) => !key.startsWith(`${kind}|`)));
-    byScope.set(`${kind}|${pids}`, rows);
-    if (!own && this.index.size >= MAX_INDEX_RESOURCES) this.index.clear();
-    this.index.set(rid, byScope);
+  rememberIndexRows(rid: number, kind: string, pids: string, rows: IndexRows): void {
+    let own = this.index.get(rid);
+    if (!own) {
+      if (this.index.size >= MAX_INDEX_RESOURCES) this.index.clear();
+      this.index.set(rid, (own = new Map()));
+    }
+    own.set(kind, { pids, rows });
   }
 
   forgetIndexRows(rid: number): void {

@@ -182,16 +182,16 @@ export function surrogateDigest(bid: number): Buffer {
 
 export class SqlWriter {
   private readonly sql: Record<string, string>;
-  /** The next body id (sequentialBodyIds), read at the first body of the transaction. */
-  private nextBid: number | null = null;
-  /** The next part id, read at the first new part of the transaction. */
-  private nextPart: number | null = null;
+  /** The next body and part ids (sequentialBodyIds), read at the first body or new part of the transaction
+   * unless the adapter remembers them (options.nextIds). */
+  private readonly next: NextIds;
 
   /** Index rows carry an engine row id (SQLite): a changed row is deleted alone. */
   private readonly rowIds: boolean;
 
   constructor(private readonly q: Queryable, d: Dialect, private readonly params: ParamCatalog, private readonly options: SqlWriterOptions = {}) {
     this.rowIds = d.name === 'sqlite';
+    this.next = options.nextIds ?? {};
     this.sql = {
       findRes: 'SELECT rid FROM res WHERE type = ? AND id = ?',
       // a row comes back only for a new resource (the common case of an import: one statement)
@@ -327,18 +327,21 @@ export class SqlWriter {
       // capacity update compares a few), or taken from what this connection remembers of them
       const cache = pids && this.rowIds ? this.options.indexRows : undefined;
       const pidsKey = pids ? [...pids].join(',') : '';
-      let stored = cache?.indexRows(rid, kind, pidsKey);
-      if (!stored) {
+      // [row id (SQLite; else undefined), the row's columns]
+      let stored: [unknown, unknown[]][];
+      const known = cache?.indexRows(rid, kind, pidsKey);
+      if (known) stored = [...known];
+      else {
         const rows = pids
           ? await this.q.all<Record<string, unknown>>(this.scopedSelectSql(kind, pids.size), [rid, ...pids])
           : await this.q.all<Record<string, unknown>>(this.indexSql(kind, 'select'), [rid]);
-        stored = rows.map((row) => ({ values: cols.map((c) => row[c]), rowId: row.row_id }));
+        stored = rows.map((row) => [row.row_id, cols.map((c) => row[c])]);
       }
       const wanted = byPid(byKind.get(kind) ?? []);
-      const rowIds = new Map<unknown[], unknown>(stored.map((row) => [row.values, row.rowId]));
-      const had = byPid(stored.map((row) => row.values));
+      const rowIds = new Map<unknown[], unknown>(stored.map(([rowId, values]) => [values, rowId]));
+      const had = byPid(stored.map(([, values]) => values));
       // the rows as they are after this write, while every change is made in place (else: forgotten)
-      let after: Map<unknown, unknown[]> | null = cache ? new Map(stored.map((row) => [row.rowId, row.values])) : null;
+      let after: Map<unknown, unknown[]> | null = cache ? new Map(stored) : null;
       for (const pid of new Set([...wanted.keys(), ...had.keys()])) {
         if (pids && !pids.has(pid)) continue;
         const next = wanted.get(pid) ?? [];
@@ -373,7 +376,7 @@ export class SqlWriter {
         if (next.length) toInsert.set(kind, [...(toInsert.get(kind) ?? []), ...next]);
       }
       if (cache) {
-        if (after) cache.rememberIndexRows(rid, kind, pidsKey, [...after].map(([rowId, values]) => ({ values, rowId })));
+        if (after) cache.rememberIndexRows(rid, kind, pidsKey, after);
         else cache.forgetIndexRows(rid);
       }
     }
@@ -445,10 +448,8 @@ export class SqlWriter {
 
   private async bodyId(body: string, parts?: readonly string[]): Promise<number> {
     if (this.options.sequentialBodyIds) {
-      const next = this.options.nextIds;
-      this.nextBid ??= next?.bid ?? Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
-      const bid = this.nextBid++;
-      if (next) next.bid = this.nextBid;
+      this.next.bid ??= Number((await this.q.get<{ bid: number }>(this.sql.lastBid, []))!.bid) + 1;
+      const bid = this.next.bid++;
       const list = parts && this.options.parts && body.length >= COMPOSITE_MIN_CHARS && piecesMake(parts, body) ? await this.partsList(parts, this.options.parts) : null;
       await this.q.run(this.sql.insertBodyAt, [bid, surrogateDigest(bid), list ? '' : body, list]);
       return bid;
@@ -474,10 +475,8 @@ export class SqlWriter {
       literal = '';
       let id = ids.get(piece);
       if (id === undefined) {
-        const next = this.options.nextIds;
-        this.nextPart ??= next?.part ?? Number((await this.q.get<{ part: number }>(this.sql.lastPart, []))!.part) + 1;
-        id = this.nextPart++;
-        if (next) next.part = this.nextPart;
+        this.next.part ??= Number((await this.q.get<{ part: number }>(this.sql.lastPart, []))!.part) + 1;
+        id = this.next.part++;
         await this.q.run(this.sql.insertPart, [id, piece]);
         ids.add(piece, id);
       }
