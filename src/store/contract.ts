@@ -115,6 +115,9 @@ export interface AuditRecord {
   /** The event in the fhir layer's format (the store assigns the sequence number): JSON text, or a
    * JSON value that the store serialises (with the rest of its batch: cheaper than one by one). */
   body: string | Record<string, unknown>;
+  /** The body is JSON text with no raw newline, as written (the store need not check: checking a text
+   * built by concatenation copies it). */
+  bodyIsLine?: boolean;
 }
 
 /** Audit events, newest first. Every criterion is optional and ANDed. */

@@ -125,6 +125,8 @@ export function auditRecord(f: AuditFacts): AuditRecord {
     outcome: outcomeOf(f.status),
     entities,
     body: `${body}}`,
+    // literals of JSON.stringify, numbers and the templates above: no raw newline
+    bodyIsLine: true,
   };
 }
 

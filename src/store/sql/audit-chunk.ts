@@ -17,11 +17,16 @@ export const CHUNK_EVENTS = 4096;
 
 const NEWLINE = Buffer.from('\n');
 
-/** The stored bytes of a chunk: its columns (flat) and its bodies as the UTF-8 bytes of their lines. */
-export function encodeChunk(columns: AuditColumns, bodies: Uint8Array): Buffer {
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
+
+/** The stored bytes of a chunk: the UTF-8 bytes of its columns' JSON array (flat) without its brackets
+ * (JSON whitespace between values allowed, but no newline: the columns are the chunk's first line), and
+ * its bodies as the UTF-8 bytes of their lines. */
+export function encodeChunk(columnsInside: Uint8Array, bodies: Uint8Array): Buffer {
   // level 1: these texts repeat themselves so much that the fastest level already shrinks them ~17× (the
   // national benchmark's reads: 12 bytes an event)
-  return deflateRawSync(Buffer.concat([Buffer.from(JSON.stringify(columns)), NEWLINE, bodies]), { level: 1 });
+  return deflateRawSync(Buffer.concat([OPEN, columnsInside, CLOSE, NEWLINE, bodies]), { level: 1 });
 }
 
 /** One event of a chunk, its columns parsed. */
@@ -85,8 +90,14 @@ export class ChunkSummary {
   private readonly seen = new Set<string>();
   private readonly kinds: (string | number)[] = [];
   private readonly types = new Set<string>();
+  // consecutive events are mostly of one kind and type: those are not looked up again
+  private last: [string, string, number] | null = null;
+  private lastType: string | null = null;
 
   add(action: string, interaction: string, outcome: number): void {
+    const last = this.last;
+    if (last && last[0] === action && last[1] === interaction && last[2] === outcome) return;
+    this.last = [action, interaction, outcome];
     const key = `${action} ${interaction} ${outcome}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -94,6 +105,8 @@ export class ChunkSummary {
   }
 
   addType(type: string): void {
+    if (type === this.lastType) return;
+    this.lastType = type;
     this.types.add(type);
   }
 

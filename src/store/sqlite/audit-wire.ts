@@ -1,12 +1,13 @@
-// Audit events written into their wire form (their columns' JSON array and their newline-joined bodies, as
-// UTF-8 bytes) as they are added: the batched audit of reads then keeps no object per event while its
-// batch waits (about a second). Kept objects would be promoted to the old generation, and collecting it
-// cost the server more than recording the events. The buffers are reused from batch to batch: they grow
-// once to a batch's size.
+// Audit events written into their wire form (their columns' JSON array, a tab between two events, and
+// their newline-joined bodies, as UTF-8 bytes) as they are added: the batched audit of reads then keeps no
+// object per event while its batch waits (about a second). Kept objects would be promoted to the old
+// generation, and collecting it cost the server more than recording the events. The buffers are reused
+// from batch to batch: they grow once to a batch's size.
 import type { AuditBatch, AuditRecord } from '../contract.js';
 import { jsonOfFrequent, jsonOfId } from '../../json-literal.js';
 
-/** A batch in wire form: the columns' JSON array and the newline-joined bodies, as UTF-8 bytes. */
+/** A batch in wire form: the columns' JSON array (EVENT_SEPARATOR between events) and the newline-joined
+ * bodies, as UTF-8 bytes. */
 export interface AuditWireBatch extends AuditBatch {
   columns: Uint8Array;
   bodies: Uint8Array;
@@ -16,8 +17,15 @@ export interface AuditWireBatch extends AuditBatch {
  * only be whitespace, and the same value re-serialised has none). */
 export function bodyText(record: AuditRecord): string {
   const body = record.body;
-  return typeof body !== 'string' ? JSON.stringify(body) : body.includes('\n') ? JSON.stringify(JSON.parse(body)) : body;
+  if (typeof body !== 'string') return JSON.stringify(body);
+  return record.bodyIsLine || !body.includes('\n') ? body : JSON.stringify(JSON.parse(body));
 }
+
+/** Between two events' columns in a batch's columns text: a tab, JSON whitespace that a JSON text holds
+ * nowhere else (raw in a string it is escaped), so that a chunk's columns are cut from the bytes at event
+ * boundaries instead of parsed and serialised again (audit.ts). */
+export const EVENT_SEPARATOR = ',\t';
+export const TAB = 9;
 
 /** Characters gathered as text before they are encoded: one encoding call per few kilobytes instead of
  * two per event (the call itself cost more than the bytes it wrote), and the text dies young. */
@@ -67,7 +75,7 @@ export class AuditWireBuilder {
   /** Writes the event's columns (AuditColumns order) and body. */
   add(r: AuditRecord): void {
     const entities = r.entities;
-    let text = `${this.size ? ',' : '['}${r.recorded},${r.clientId === null ? 'null' : jsonOfFrequent(r.clientId)},${jsonOfFrequent(r.action)},${jsonOfFrequent(r.interaction)},${r.outcome},${entities.length}`;
+    let text = `${this.size ? EVENT_SEPARATOR : '['}${r.recorded},${r.clientId === null ? 'null' : jsonOfFrequent(r.clientId)},${jsonOfFrequent(r.action)},${jsonOfFrequent(r.interaction)},${r.outcome},${entities.length}`;
     for (let k = 0; k < entities.length; k++) {
       const id = entities[k].id;
       text += `,${jsonOfFrequent(entities[k].type)},${id === null ? 'null' : jsonOfId(id)}`;

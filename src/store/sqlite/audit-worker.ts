@@ -50,8 +50,8 @@ function append(m: { seq: number; columns: Uint8Array; bodies: Uint8Array }): vo
   try {
     db.exec('BEGIN IMMEDIATE');
     try {
-      // the bodies are stored as the bytes received: only the columns are decoded (the chunks' ranges)
-      appendAuditChunks(conn, JSON.parse(decoder.decode(m.columns)) as AuditColumns, m.bodies, epochEntities);
+      // the texts are stored as the bytes received: only the columns are decoded, for the chunks' headers
+      appendAuditChunks(conn, JSON.parse(decoder.decode(m.columns)) as AuditColumns, m.columns, m.bodies, epochEntities);
       db.exec('COMMIT');
       epochEntities.commit();
     } catch (e) {

@@ -8,7 +8,7 @@
 // Rows go in by multi-row INSERTs: binding one statement per 64 rows costs far less than one per row.
 import type { AuditRecord } from '../contract.js';
 import { CHUNK_EVENTS, ChunkSummary, encodeChunk, entityFilter, entityKey, epochOf, type AuditColumns } from '../sql/audit-chunk.js';
-import { bodyText } from './audit-wire.js';
+import { bodyText, TAB } from './audit-wire.js';
 import type { SqliteConnection } from './connection.js';
 
 export type { AuditColumns };
@@ -82,25 +82,30 @@ const NEWLINE = 10;
 
 /**
  * Appends a batch of the audit of reads as chunks of at most maxEvents events (the caller holds a write
- * transaction on conn, and commits or rolls back `known` with it): its columns, parsed, and its bodies as
- * the UTF-8 bytes of their newline-separated texts, which are cut at event boundaries and never decoded
- * here.
+ * transaction on conn, and commits or rolls back `known` with it): its columns, parsed and as the bytes of
+ * their JSON text (`[…]`, EVENT_SEPARATOR between two events), and its bodies as the UTF-8 bytes of their
+ * newline-separated texts. Both texts are cut at event boundaries and stored as they came: a chunk's
+ * columns are not serialised again, its bodies never decoded here.
  */
-export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns, bodies: Uint8Array, known: EpochEntities, maxEvents = CHUNK_EVENTS): void {
+export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns, columnsText: Uint8Array, bodies: Uint8Array, known: EpochEntities, maxEvents = CHUNK_EVENTS): void {
   if (columns.length === 0) return;
   let seq = lastSeq(conn);
   let c = 0;
   let pos = 0; // the next body's first byte
+  let at = 1; // the next event's first byte in columnsText (after `[`)
   while (c < columns.length) {
     const first = seq + 1;
-    const fromColumn = c;
     const fromByte = pos;
+    const fromText = at;
     let bodyEnd = pos;
+    let textEnd = at;
     let min = Infinity;
     let max = -Infinity;
     const clients = new Set<string>();
     const summary = new ChunkSummary();
-    const entities = new Map<string, [string, string]>();
+    // ids by type: no key text per event, only per distinct resource
+    const entities = new Map<string, Set<string>>();
+    let distinct = 0;
     let count = 0;
     for (; c < columns.length && count < maxEvents; count++) {
       const recorded = columns[c] as number;
@@ -115,23 +120,36 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
         const type = columns[c] as string;
         const id = columns[c + 1] as string | null;
         summary.addType(type);
-        if (id !== null) entities.set(entityKey(type, id), [type, id]);
+        if (id === null) continue;
+        let ids = entities.get(type);
+        if (!ids) entities.set(type, (ids = new Set()));
+        if (!ids.has(id)) {
+          ids.add(id);
+          distinct++;
+        }
       }
       if (pos > bodies.length) throw new Error('audit batch: more events than bodies');
       const newline = bodies.indexOf(NEWLINE, pos);
       bodyEnd = newline < 0 ? bodies.length : newline;
       pos = bodyEnd + 1;
+      if (at >= columnsText.length) throw new Error('audit batch: more events than column texts');
+      const tab = columnsText.indexOf(TAB, at);
+      textEnd = tab < 0 ? columnsText.length - 1 : tab - 1; // before `]`, or before the separator's comma
+      at = tab < 0 ? columnsText.length : tab + 1;
     }
     const last = first + count - 1;
-    const filter = entityFilter(entities.keys(), entities.size);
+    const keys: [string, string, string][] = [];
+    for (const [type, ids] of entities) for (const id of ids) keys.push([entityKey(type, id), type, id]);
+    const filter = entityFilter(keys.map((k) => k[0]), distinct);
     conn.runSync(INSERT_CHUNK, [first, last, min, max, summary.kindsText(), summary.typesText(), filter,
-      encodeChunk(columns.slice(fromColumn, c), bodies.subarray(fromByte, bodyEnd))]);
+      encodeChunk(columnsText.subarray(fromText, textEnd), bodies.subarray(fromByte, bodyEnd))]);
     for (const client of clients) conn.runSync(INSERT_CHUNK_CLIENT, [client, first]);
     const epoch = epochOf(first);
-    for (const [key, [type, id]] of entities) if (known.claim(epoch, key)) conn.runSync(INSERT_EPOCH_ENTITY, [type, id, epoch]);
+    for (const [key, type, id] of keys) if (known.claim(epoch, key)) conn.runSync(INSERT_EPOCH_ENTITY, [type, id, epoch]);
     seq = last;
   }
   if (pos <= bodies.length) throw new Error('audit batch: more bodies than events');
+  if (at < columnsText.length) throw new Error('audit batch: more column texts than events');
 }
 
 /** Appends events as rows, given as flat columns and their body texts, in order. */
