@@ -20,6 +20,9 @@ const READ_CONNECTIONS = 16;
 const SEARCH_CONNECTIONS = [1, 16];
 const IDS_PER_TYPE = 40;
 const CAPACITY_CONNECTIONS = 16;
+/** Paired rounds of the audit's cost per round of the other phases: on a shared 2-core machine one pair's
+ * ratio moves by ±20 % (0.76 to 1.27 in one run), and the median of 4 pairs moved by 0.1 from run to run. */
+const AUDIT_PAIRS = 4;
 const MiB = 1024 * 1024;
 
 export interface HttpBenchContext {
@@ -233,7 +236,7 @@ async function auditCost(ctx: HttpBenchContext, readPaths: string[], postalCode:
     const records: BenchRecord[] = [];
     for (const [what, paths] of loads) {
       const pairs: { on: Awaited<ReturnType<typeof round>>; off: Awaited<ReturnType<typeof round>> }[] = [];
-      for (let i = 0; i < Math.max(4, 2 * opts.rounds); i++) {
+      for (let i = 0; i < AUDIT_PAIRS * opts.rounds; i++) {
         const on = await round(audited, paths);
         pairs.push({ on, off: await round(unaudited, paths) });
       }
