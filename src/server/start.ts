@@ -20,7 +20,13 @@ export interface ServeOptions {
   logger?: boolean;
   /** JSON file of habilitation overrides (default: ROR_HABILITATIONS). */
   habilitations?: string;
+  /** The write thread's nice value (Linux; default WRITE_THREAD_NICE). */
+  writeNice?: number;
 }
+
+/** The write thread's nice value by default: below the event loop's 0, so that a read load does not take
+ * the writes' core (measured: see docs/benchmarks.md, twelfth session). */
+export const WRITE_THREAD_NICE = -10;
 
 
 /** The token key: ROR_TOKEN_SECRET, else a key file created on first start (shared by every worker). */
@@ -51,7 +57,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; close: (
   if (!auditReads) process.stderr.write('ror: WARNING: ROR_UNSAFE_NO_READ_AUDIT=1: reads and refused requests are NOT audited (benchmarks only)\n');
   // writes on a thread of their own, with a store of their own on the same database (not :memory:, which
   // only this connection can see); SQLite's checkpoints stay with this store's audit thread
-  const writeThread = opts.db === ':memory:' ? undefined : { db: opts.db, externalCheckpoint: !isPostgresUrl(opts.db) };
+  const writeThread = opts.db === ':memory:' ? undefined : { db: opts.db, externalCheckpoint: !isPostgresUrl(opts.db), nice: opts.writeNice ?? WRITE_THREAD_NICE };
   const app = await buildApp({ store, habilitation: loadHabilitation(opts.habilitations), tokens: tokenService(opts), publicBase: opts.publicBase, logger: opts.logger, version: packageVersion(), auditReads, writeThread });
   const address = await app.listen({ host: opts.host, port: opts.port });
   const close = async () => {

@@ -19,6 +19,10 @@ export interface WriteThreadOptions {
   db: string;
   /** The server's store runs the checkpoints (backgroundCheckpoint): the thread's commits never do. */
   externalCheckpoint?: boolean;
+  /** The thread's nice value (Linux; default 0, the event loop's). Below the event loop's, the writes take
+   * a core first when reads keep both busy: each write holds its whole group's commit, and the clients
+   * whose writes are in it, while reads wait only for themselves (see docs/operations.md). */
+  nice?: number;
 }
 
 /** One write, as the thread receives it. */
@@ -41,8 +45,9 @@ export type WriteReply =
   | { seq: number; refused: { status: number; issues: Issue[]; headers: Record<string, string> } }
   | { seq: number; failed: string };
 
-/** What the thread says once its store is open, or why it could not open it. */
-export type WriteThreadStatus = { ready: true } | { ready: false; error: string };
+/** What the thread says once its store is open (and why its nice value could not be set, if so), or why
+ * it could not open it. */
+export type WriteThreadStatus = { ready: true; niceRefused?: string } | { ready: false; error: string };
 
 export interface WriteOutcome {
   response: FhirResponse;
@@ -60,6 +65,7 @@ export class WriteThread {
   private seq = 0;
   private readonly waiting = new Map<number, Waiter>();
   private closed = false;
+  private niceWarned = false;
 
   constructor(private readonly options: WriteThreadOptions) {}
 
@@ -77,6 +83,10 @@ export class WriteThread {
         if ('ready' in m) {
           this.starting = null;
           if (!m.ready) return reject(new Error(`write thread: ${m.error}`));
+          if (m.niceRefused && !this.niceWarned) {
+            this.niceWarned = true;
+            process.stderr.write(`ror: the write thread's nice value ${this.options.nice} could not be set (${m.niceRefused}): writes share the cores with reads as equals\n`);
+          }
           ready = true;
           this.worker = worker;
           return resolve(worker);

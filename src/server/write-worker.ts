@@ -11,6 +11,7 @@ import { runWriteOperation, type WriteContext } from '../fhir/write/index.js';
 import { NationalIds } from '../fhir/write/national-ids.js';
 import type { Store } from '../store/contract.js';
 import { openStore } from '../store/open.js';
+import { setCurrentThreadNice } from '../thread-priority.js';
 import type { WriteReply, WriteRequest, WriteThreadOptions, WriteThreadStatus } from './write-thread.js';
 
 const port = parentPort!;
@@ -39,6 +40,7 @@ function postable(res: FhirResponse): { response: FhirResponse; transfer: ArrayB
 const WRITE_THREAD_GROUP_BUDGET_MS = 2;
 
 async function main(): Promise<void> {
+  const niceRefused = options.nice === undefined ? null : setCurrentThreadNice(options.nice);
   let store: Store;
   try {
     store = await openStore(options.db, { externalCheckpoint: options.externalCheckpoint });
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     const done = run(m).finally(() => inflight.delete(done));
     inflight.add(done);
   });
-  port.postMessage({ ready: true } satisfies WriteThreadStatus);
+  port.postMessage({ ready: true, ...(niceRefused ? { niceRefused } : {}) } satisfies WriteThreadStatus);
 }
 
 void main();

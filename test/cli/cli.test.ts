@@ -48,6 +48,14 @@ describe('ror', () => {
     expect((await ror('client', 'remove', '--id', 'tool-1')).code).not.toBe(0);
   });
 
+  it('serve refuses a write thread nice value out of range, given or from the environment, before it starts', async () => {
+    const flag = await ror('serve', '--port', '0', '--write-nice', '25');
+    expect([flag.code, flag.stderr]).toEqual([1, expect.stringMatching(/--write-nice must be an integer between -20 and 19/)]);
+    const env = await run(tsx, [join(root, 'src/cli/main.ts'), 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, ROR_DB: db, ROR_WRITE_NICE: 'high' } })
+      .then(() => ({ code: 0, stderr: '' }), (e: any) => ({ code: e.code, stderr: String(e.stderr) }));
+    expect([env.code, env.stderr]).toEqual([1, 'ror: ROR_WRITE_NICE must be an integer between -20 and 19\n']);
+  });
+
   it('imports the IG examples, idempotently', async () => {
     const files = ['HealthcareService-1234564.json', 'Location-ror-location-exemple.json', 'Task-ror-task-exemple.json'].map((f) => join(IG, f));
     const bundle = join(dir, 'examples.json');
