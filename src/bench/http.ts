@@ -34,3 +34,8 @@ export async function record(base: string, path: string, authorization: string):
   const body = Buffer.from(await res.arrayBuffer());
   return { authorization, path, status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: body.toString('base64') };
 }
+
+/** Fetches path and reads its whole answer, whatever its status (a warm-up). */
+export async function fetchAnswer(base: string, path: string, authorization: string): Promise<void> {
+  await (await fetch(base + path, { headers: { authorization } })).arrayBuffer();
+}
