@@ -27,6 +27,8 @@ export function setCurrentThreadNice(nice: number): string | null {
     if (getPriority(tid) !== nice) setPriority(tid, nice);
     return null;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? String(e);
+    // a refusal of the system call is a SystemError whose info holds the errno's name (EACCES)
+    const err = e as NodeJS.ErrnoException & { info?: { code?: string } };
+    return err.info?.code ?? err.code ?? String(e);
   }
 }

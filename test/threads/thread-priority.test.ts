@@ -10,8 +10,11 @@ import { currentThreadId } from '../../src/thread-priority.js';
 import { startWorker } from '../../src/threads.js';
 
 const linux = process.platform === 'linux';
-/** May this process lower a nice value below 0 (root, or CAP_SYS_NICE)? Read off its effective capabilities. */
-const mayRaise = linux && (BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]}`) & (1n << 23n)) !== 0n;
+/** May this process set a nice value of -3? With CAP_SYS_NICE (root has it), or an RLIMIT_NICE of 23 or
+ * more (the lowest value allowed is 20 - the limit). */
+const mayRaise = linux && (
+  (BigInt(`0x${/CapEff:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]}`) & (1n << 23n)) !== 0n
+  || Number(/Max nice priority\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0) >= 23);
 
 /** The nice value of each thread of this process, by thread id (stat field 19). */
 function niceValues(): Map<number, number> {
