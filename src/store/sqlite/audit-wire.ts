@@ -25,7 +25,8 @@ export function bodyText(record: AuditRecord): string {
  * nowhere else (raw in a string it is escaped), so that a chunk's columns are cut from the bytes at event
  * boundaries instead of parsed and serialised again (audit.ts). */
 export const EVENT_SEPARATOR = ',\t';
-export const TAB = 9;
+/** The separator's byte that marks the boundary. */
+export const TAB = EVENT_SEPARATOR.charCodeAt(1);
 
 /** Characters gathered as text before they are encoded: one encoding call per few kilobytes instead of
  * two per event (the call itself cost more than the bytes it wrote), and the text dies young. */

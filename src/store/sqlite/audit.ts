@@ -105,7 +105,6 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
     const summary = new ChunkSummary();
     // ids by type: no key text per event, only per distinct resource
     const entities = new Map<string, Set<string>>();
-    let distinct = 0;
     let count = 0;
     for (; c < columns.length && count < maxEvents; count++) {
       const recorded = columns[c] as number;
@@ -123,10 +122,7 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
         if (id === null) continue;
         let ids = entities.get(type);
         if (!ids) entities.set(type, (ids = new Set()));
-        if (!ids.has(id)) {
-          ids.add(id);
-          distinct++;
-        }
+        ids.add(id);
       }
       if (pos > bodies.length) throw new Error('audit batch: more events than bodies');
       const newline = bodies.indexOf(NEWLINE, pos);
@@ -140,7 +136,7 @@ export function appendAuditChunks(conn: SqliteConnection, columns: AuditColumns,
     const last = first + count - 1;
     const keys: [string, string, string][] = [];
     for (const [type, ids] of entities) for (const id of ids) keys.push([entityKey(type, id), type, id]);
-    const filter = entityFilter(keys.map((k) => k[0]), distinct);
+    const filter = entityFilter(keys.map((k) => k[0]), keys.length);
     conn.runSync(INSERT_CHUNK, [first, last, min, max, summary.kindsText(), summary.typesText(), filter,
       encodeChunk(columnsText.subarray(fromText, textEnd), bodies.subarray(fromByte, bodyEnd))]);
     for (const client of clients) conn.runSync(INSERT_CHUNK_CLIENT, [client, first]);
