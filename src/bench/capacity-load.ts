@@ -3,8 +3,9 @@
 // {idExterneSynchro}`, FHIRPath Patch Parameters, digest §4) while a defined read load runs beside it; as
 // fast as it is answered (how far from saturation), then paced at the national peak (what a tool sees).
 // The protocol is followed while priming (replace; on 404 add), so the measured load is its steady state:
-// every replace matches an indicator. CPU of the server and of this process (the load generator shares
-// the machine) is measured over each phase.
+// every replace matches an indicator; a warm-up of the national load, not measured, comes before the
+// phases. CPU of the server and of this process (the load generator shares the machine) is measured over
+// each phase.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -182,7 +183,8 @@ async function phase(opts: CapacityLoadOptions, token: string, writes: Write[], 
   return { patch, reads, serverCpu: processTreeCpu(opts.serverPid) - server0, benchCpu: (bench.user + bench.system) / 1e6, seconds: elapsed };
 }
 
-/** Registers the bed-management client on the database, primes the indicators, then drives the two phases. */
+/** Registers the bed-management client on the database, primes the indicators, warms the server up, then
+ * drives the phases. */
 export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<CapacityLoadResult> {
   const reader = await getToken(opts.base, 'demo-samu', 'demo-samu-secret');
   const targets = await capacityTargets(opts.base, reader);
