@@ -33,7 +33,10 @@ const SEARCH_EVERY = 5;
  * priming's few hundred PATCHes leave the server's compiler still at work (perf, national phase right after
  * them: 34 % of a core compiling in its first second, 5-8 % from its third), and the target is the
  * sustained rate of a server that has been up for a while. */
-export const WARM_UP_SECONDS = 3;
+const WARM_UP_SECONDS = 3;
+
+/** The warm-up's length for phases of `phaseSeconds` (never longer than a phase). */
+export const warmUpSeconds = (phaseSeconds: number) => Math.min(WARM_UP_SECONDS, phaseSeconds);
 const ID_SYNCHRO_TYPE = '26';
 const ID_NAT_STRUCT_TYPE = '40';
 
@@ -206,7 +209,7 @@ export async function runCapacityLoad(opts: CapacityLoadOptions): Promise<Capaci
     );
   // consecutive requests go to different Locations (a real load is spread over the directory)
   const interleaved = <T>(list: T[]) => list.map((_, n) => list[(n % targets.length) * SPECS.length * BODIES_PER_SPEC + Math.floor(n / targets.length)]);
-  await phase(opts, token, interleaved(bodies(nationalPath)), true, undefined, Math.min(WARM_UP_SECONDS, opts.seconds));
+  await phase(opts, token, interleaved(bodies(nationalPath)), true, undefined, warmUpSeconds(opts.seconds));
   const national = await phase(opts, token, interleaved(bodies(nationalPath)));
   const byId = await phase(opts, token, interleaved(bodies((t) => `/fhir/Location/${encodeURIComponent(t.id)}`)));
   const alone = await phase(opts, token, interleaved(bodies(nationalPath)), false);

@@ -12,7 +12,7 @@ import { mergeLoads, runLoad, type LoadResult } from './load.js';
 import { processTreeCpu, readRss, sampleRss, startBaselineServer, startRorServer, waitIdle, type ServerProcess } from './processes.js';
 import { discoverReadPaths, discoverSearchValues, searchScenarios, type SearchScenario, type SearchValues } from './scenarios.js';
 import { makeRecord, median, type BenchRecord } from './stats.js';
-import { besideSearches, capacityRecords, readMix, runCapacityLoad, WARM_UP_SECONDS } from './capacity-load.js';
+import { besideSearches, capacityRecords, readMix, runCapacityLoad, warmUpSeconds } from './capacity-load.js';
 
 /** The demo client of each read profile 0..5. */
 export const PROFILE_CLIENTS = ['demo-public', 'demo-samu', 'demo-orientation', 'demo-ms', 'demo-ars', 'demo-dac'];
@@ -263,7 +263,7 @@ async function auditCost(ctx: HttpBenchContext, readPaths: string[], postalCode:
 async function capacityFigures(ctx: HttpBenchContext, ror: ServerProcess, readPaths: string[], postalCode: string, readAuth: string, readBaseline: number | null): Promise<BenchRecord[]> {
   const { opts, dataset } = ctx;
   const seconds = Math.max(2, opts.readSeconds);
-  ctx.log(`capacity PATCH (write profile A: ${Math.min(WARM_UP_SECONDS, seconds)} s of warm-up, then national then by id with a read load beside, then national alone, then national paced at the national peak with reads beside; ${seconds} s each)…`);
+  ctx.log(`capacity PATCH (write profile A: ${warmUpSeconds(seconds)} s of warm-up, then national then by id with a read load beside, then national alone, then national paced at the national peak with reads beside; ${seconds} s each)…`);
   await waitIdle(ror.pid);
   try {
     const c = await runCapacityLoad({ base: ror.url, db: ctx.db, serverPid: ror.pid, readPaths, searchPaths: besideSearches(postalCode), readAuth, seconds, connections: CAPACITY_CONNECTIONS });
